@@ -1,0 +1,97 @@
+"""Configuration read from the environment: Development, Testing and Production."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _env_flag(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_url(filename):
+    return f"sqlite:///{BASE_DIR / 'instance' / filename}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url("lms.sqlite3"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    LMS_BASE_URL = os.environ.get("LMS_BASE_URL", "http://127.0.0.1:5000")
+    LMS_CURRICULA_DIR = os.environ.get("LMS_CURRICULA_DIR", str(BASE_DIR / "curricula"))
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_LIMIT = os.environ.get("LMS_LOGIN_LIMIT", "10 per minute")
+    REGISTER_LIMIT = os.environ.get("LMS_REGISTER_LIMIT", "20 per hour")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; pages left open all day still submit
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    DEMO_ACCOUNTS_ALLOWED = False
+    DEMO_PASSWORD = os.environ.get("LMS_DEMO_PASSWORD", "casom-demo-2026")
+    TESTING = False
+    DEBUG = False
+
+    @classmethod
+    def check(cls):
+        """Refuse settings that would be unsafe to run with; overridden per environment."""
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789")
+    DEMO_ACCOUNTS_ALLOWED = True
+    DEBUG = _env_flag("FLASK_DEBUG", False)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-0123456789"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    DEMO_ACCOUNTS_ALLOWED = True
+    LMS_CURRICULA_DIR = str(BASE_DIR / "tests" / "fixtures" / "curricula" / "valid")
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls):
+        key = os.environ.get("SECRET_KEY") or ""
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} random characters "
+                "in production (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if "DATABASE_URL" not in os.environ:
+            raise RuntimeError("DATABASE_URL must be set in production (a PostgreSQL URL).")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name=None):
+    """The configuration class named by `name` or by LMS_ENV (default: development)."""
+    name = (name or os.environ.get("LMS_ENV", "development")).lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown LMS_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None

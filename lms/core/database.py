@@ -1,0 +1,31 @@
+"""Engine settings the database needs to keep its promises."""
+
+from sqlalchemy import event
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+def configure_engine(engine):
+    """Turn on SQLite foreign keys, WAL and immediate transactions; PostgreSQL needs nothing."""
+    if engine.dialect.name != "sqlite":
+        return
+    # pysqlite's own transaction handling defers BEGIN until the first write and never issues
+    # BEGIN IMMEDIATE; we take over so that a transaction that will write holds the write lock
+    # from its first statement, the way guarded state transitions assume.
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+
+
+def _on_sqlite_connect(dbapi_connection, _record):
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,82 @@
+"""Learner writes: enroll, change track, mark a lesson read, record completion."""
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.core.errors import DomainError, InvalidState, NotAllowed
+from lms.core.time import utcnow
+from lms.extensions import db
+from lms.learning import queries
+from lms.learning.models import Enrollment, LessonProgress, Track
+from lms.learning.progress import curriculum_progress, quiz_passed
+
+
+def enroll(user, curriculum, track):
+    """Enroll `user` once in `curriculum`; a repeated or concurrent enroll returns the same row."""
+    track = _valid_track(track)
+    existing = queries.enrollment_for(user.id, curriculum.id)
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(user_id=user.id, curriculum_id=curriculum.id, track=track)
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrollment)
+    except IntegrityError:
+        return queries.enrollment_for(user.id, curriculum.id)
+    return enrollment
+
+
+def change_track(enrollment, outline, track):
+    """Switch track while no quiz has been passed; what is required is then recomputed."""
+    track = _valid_track(track)
+    record = queries.learner_record(enrollment)
+    quizzes = [m.quiz for m in outline.modules if m.quiz] + ([outline.posttest] if outline.posttest else [])
+    if any(quiz_passed(quiz, record) for quiz in quizzes):
+        raise InvalidState("The track cannot be changed after a quiz has been passed. Ask your trainer.")
+    enrollment.track = track
+    db.session.flush()
+    return enrollment
+
+
+def mark_lesson_read(enrollment, outline, lesson_id):
+    """Record a lesson as read (once) and complete the enrollment if that was the last step."""
+    module = outline.module_of_lesson(lesson_id)
+    if module is None:
+        raise DomainError("That lesson is not part of this curriculum.")
+    progress = curriculum_progress(outline, queries.learner_record(enrollment))
+    day = progress.day_of_module(module.key)
+    if day is not None and day.locked:
+        raise NotAllowed(f"Day {day.day.number} opens when Day {day.day.number - 1} is complete.")
+    already = db.session.scalar(select(LessonProgress.id).where(
+        LessonProgress.enrollment_id == enrollment.id, LessonProgress.lesson_id == lesson_id))
+    if already is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson_id))
+        except IntegrityError:
+            pass  # a concurrent request recorded it first: the lesson is read either way
+    touch(enrollment)
+    return complete_if_done(enrollment, outline)
+
+
+def touch(enrollment):
+    enrollment.last_activity_at = utcnow()
+
+
+def complete_if_done(enrollment, outline):
+    """Set completed_at exactly once, in this transaction, when every requirement is met."""
+    progress = curriculum_progress(outline, queries.learner_record(enrollment))
+    if progress.complete and enrollment.completed_at is None:
+        # The guarded UPDATE makes completion a one-way, once-only transition under concurrency.
+        db.session.execute(
+            update(Enrollment).where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
+            .values(completed_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.refresh(enrollment)
+    return progress
+
+
+def _valid_track(track):
+    try:
+        return Track(track).value
+    except ValueError:
+        raise DomainError("Choose the introductory or the advanced track.") from None
