@@ -6,6 +6,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 import lms.auth.models
@@ -58,14 +60,28 @@ def _schema():
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as in production: its own `g` (so Flask-Login's
+    cached user never leaks between clients) and its own database session. The test's session
+    commits first so it holds no SQLite lock while the request runs."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(lms.auth.models, "PASSWORD_HASH_METHOD", FAST_HASH)
+def _fast_password_hashing(request, monkeypatch):
+    if "real_password_hashing" not in request.keywords:
+        monkeypatch.setattr(lms.auth.models, "PASSWORD_HASH_METHOD", FAST_HASH)
 
 
 @pytest.fixture
 def app(_schema):
     app = create_app(_TestConfig)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from lms.learning.models import TRACK_LABELS, Track
 
-TRACK_CHOICES = [(track.value, TRACK_LABELS[track]) for track in Track]
+TRACK_CHOICES = [SelectChoice(track.value, TRACK_LABELS[track]) for track in Track]
 
 
 class EnrollForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -26,7 +27,7 @@ def build_attempt_form(items, formdata=None):
         pass
 
     for item in items:
-        choices = [(str(choice.id), choice.text) for choice in item.choices]
+        choices = [SelectChoice(str(choice.id), choice.text) for choice in item.choices]
         label = f"{item.position}. {item.prompt}"
         if item.type == "multiple":
             field = CheckboxesField(label, choices=choices, coerce=str, validate_choice=True,

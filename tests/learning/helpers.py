@@ -1,0 +1,57 @@
+"""A learner driven through the HTTP interface, answering quizzes right or wrong on purpose."""
+
+import re
+
+from sqlalchemy import select
+
+from lms.curricula.models import Choice, Quiz
+from lms.extensions import db
+from lms.quizzes.models import Answer, Attempt
+
+ATTEMPT_URL = re.compile(r"/attempts/(\d+)$")
+
+
+class Learner:
+    def __init__(self, client, curriculum_key="fixture-course"):
+        self.client = client
+        self.key = curriculum_key
+
+    def enroll(self, track="introductory"):
+        return self.client.post(f"/curricula/{self.key}/enroll", data={"track": track})
+
+    def read(self, module_key, lesson_key):
+        return self.client.post(f"/curricula/{self.key}/modules/{module_key}/lessons/{lesson_key}/read")
+
+    def read_module(self, module_key, lesson_keys=("first", "second")):
+        return [self.read(module_key, lesson) for lesson in lesson_keys]
+
+    def start(self, quiz_key):
+        response = self.client.post(f"/curricula/{self.key}/quizzes/{quiz_key}/start")
+        match = ATTEMPT_URL.search(response.headers.get("Location", ""))
+        return int(match.group(1)) if match else response
+
+    def answers_for(self, attempt_id, right=True):
+        """Form data answering every drawn question right (or every one wrong)."""
+        data = {"submit": "Submit answers for grading"}
+        rows = db.session.execute(select(Answer).where(Answer.attempt_id == attempt_id)).scalars().all()
+        for answer in rows:
+            choices = db.session.scalars(select(Choice).where(Choice.id.in_(answer.choice_order))).all()
+            picked = [c.id for c in choices if c.is_correct == right]
+            if not right:
+                picked = picked[:1]
+            data[f"q{answer.position}"] = [str(choice_id) for choice_id in picked]
+        return data
+
+    def take(self, quiz_key, right=True):
+        attempt_id = self.start(quiz_key)
+        assert isinstance(attempt_id, int), attempt_id
+        response = self.client.post(f"/attempts/{attempt_id}", data=self.answers_for(attempt_id, right))
+        assert response.status_code == 302, response.status_code
+        return db.session.get(Attempt, attempt_id, populate_existing=True)
+
+    def drawn_question_ids(self, attempt_id):
+        return set(db.session.scalars(select(Answer.question_id).where(Answer.attempt_id == attempt_id)))
+
+
+def quiz_id(key):
+    return db.session.scalar(select(Quiz.id).where(Quiz.key == key))

@@ -1,0 +1,95 @@
+"""Concurrent duplicates: one graded submission, one attempt started, one enrollment."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.learning.models import Enrollment
+from lms.quizzes import operations
+from lms.quizzes.models import Attempt
+from tests.learning.helpers import Learner
+
+THREADS = 20
+
+
+def _logged_in_clients(app, email, count):
+    clients = []
+    for _ in range(count):
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": "correct horse battery staple"})
+        clients.append(client)
+    return clients
+
+
+def _in_parallel(function, arguments):
+    barrier = threading.Barrier(len(arguments))
+
+    def run(argument):
+        barrier.wait()
+        return function(argument)
+
+    with ThreadPoolExecutor(max_workers=len(arguments)) as pool:
+        return list(pool.map(run, arguments))
+
+
+def test_twenty_concurrent_submits_grade_once_and_agree(app, client, auth, make_user, curriculum, monkeypatch):
+    user = make_user()
+    auth.login(user.email)
+    learner = Learner(client)
+    learner.enroll()
+    attempt_id = learner.start("basics")
+    form = learner.answers_for(attempt_id, right=True)
+    graded = []
+    original_grade = operations._grade
+    monkeypatch.setattr(operations, "_grade", lambda *a: (graded.append(1), original_grade(*a))[1])
+    clients = _logged_in_clients(app, user.email, THREADS)
+    db.session.commit()
+
+    def submit(each_client):
+        response = each_client.post(f"/attempts/{attempt_id}", data=form)
+        results = each_client.get(response.headers["Location"]).get_data(as_text=True)
+        return response.status_code, response.headers["Location"], results.split("Your score:")[1][:40]
+
+    outcomes = _in_parallel(submit, clients)
+    assert len(graded) == 1
+    assert len(set(outcomes)) == 1
+    assert outcomes[0][0] == 302 and outcomes[0][1].endswith(f"/attempts/{attempt_id}/results")
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    assert attempt.state == "submitted" and float(attempt.score) == 100
+
+
+def test_twenty_concurrent_starts_make_one_attempt(app, client, auth, make_user, curriculum):
+    user = make_user()
+    auth.login(user.email)
+    Learner(client).enroll()
+    clients = _logged_in_clients(app, user.email, THREADS)
+    db.session.commit()
+    locations = _in_parallel(lambda c: c.post("/curricula/fixture-course/quizzes/basics/start").headers["Location"],
+                             clients)
+    assert len(set(locations)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+def test_twenty_concurrent_enrollments_make_one(app, make_user, curriculum):
+    user = make_user()
+    clients = _logged_in_clients(app, user.email, THREADS)
+    db.session.commit()
+    statuses = _in_parallel(lambda c: c.post("/curricula/fixture-course/enroll",
+                                             data={"track": "introductory"}).status_code, clients)
+    assert statuses == [302] * THREADS
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 1
+
+
+def test_a_replayed_submit_returns_the_first_result(client, auth, make_user, curriculum):
+    auth.login(make_user().email)
+    learner = Learner(client)
+    learner.enroll()
+    attempt_id = learner.start("basics")
+    right = learner.answers_for(attempt_id, right=True)
+    wrong = learner.answers_for(attempt_id, right=False)
+    client.post(f"/attempts/{attempt_id}", data=right)
+    replay = client.post(f"/attempts/{attempt_id}", data=wrong)
+    assert replay.headers["Location"].endswith(f"/attempts/{attempt_id}/results")
+    assert float(db.session.get(Attempt, attempt_id, populate_existing=True).score) == 100
