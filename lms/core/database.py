@@ -1,5 +1,6 @@
 """Engine settings the database needs to keep its promises."""
 
+from flask import has_request_context, request
 from sqlalchemy import event
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -28,4 +29,10 @@ def _on_sqlite_connect(dbapi_connection, _record):
 
 
 def _on_sqlite_begin(connection):
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+
+
+def _is_read_only_request():
+    # GET pages only read, so they need not queue behind writers; everything else (form posts,
+    # CLI commands, background work) takes the write lock up front.
+    return has_request_context() and request.method in ("GET", "HEAD")
