@@ -13,13 +13,6 @@ from lms.learning.progress import LEVEL_LABELS, curriculum_progress
 bp = Blueprint("curricula", __name__, template_folder="templates")
 
 
-def _curriculum_or_404(key):
-    curriculum = queries.curriculum_by_key(key)
-    if curriculum is None:
-        abort(404)
-    return curriculum
-
-
 def _module_or_404(outline, module_key):
     module = outline.module(module_key)
     if module is None:
@@ -36,7 +29,7 @@ def catalog():
 
 @bp.get("/curricula/<key>/modules/<module_key>")
 def module(key, module_key):
-    outline = queries.outline_for(_curriculum_or_404(key))
+    outline = queries.outline_for(queries.curriculum_or_404(key))
     module = _module_or_404(outline, module_key)
     objectives = queries.objectives_of(module.id)
     progress = _progress_if_enrolled(outline)
@@ -48,7 +41,7 @@ def module(key, module_key):
 @bp.get("/curricula/<key>/modules/<module_key>/lessons/<lesson_key>")
 @login_required
 def lesson(key, module_key, lesson_key):
-    outline = queries.outline_for(_curriculum_or_404(key))
+    outline = queries.outline_for(queries.curriculum_or_404(key))
     module = _module_or_404(outline, module_key)
     ref = next((lesson for lesson in module.lessons if lesson.key == lesson_key), None)
     if ref is None:

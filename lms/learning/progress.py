@@ -76,11 +76,18 @@ class Outline:
     def module(self, key):
         return next((module for module in self.modules if module.key == key), None)
 
+    @property
+    def quizzes(self):
+        return tuple(q for q in (self.pretest, self.posttest, *(m.quiz for m in self.modules)) if q is not None)
+
     def quiz(self, key):
-        for quiz in (self.pretest, self.posttest, *(m.quiz for m in self.modules)):
-            if quiz is not None and quiz.key == key:
-                return quiz
-        return None
+        return next((quiz for quiz in self.quizzes if quiz.key == key), None)
+
+    def quiz_by_id(self, quiz_id):
+        return next((quiz for quiz in self.quizzes if quiz.id == quiz_id), None)
+
+    def module_of_quiz(self, quiz_id):
+        return next((m for m in self.modules if m.quiz is not None and m.quiz.id == quiz_id), None)
 
     def module_of_lesson(self, lesson_id):
         return next((m for m in self.modules if any(lesson.id == lesson_id for lesson in m.lessons)), None)

@@ -3,6 +3,7 @@ each in a fixed number of queries however many modules and attempts there are.""
 
 import threading
 
+from flask import abort
 from sqlalchemy import func, select
 
 from lms.curricula.models import Curriculum, Day, Lesson, Module, Objective, Question, Quiz
@@ -77,6 +78,13 @@ def objectives_of(module_id):
 
 def curriculum_by_id(curriculum_id):
     return db.session.get(Curriculum, curriculum_id)
+
+
+def curriculum_or_404(key):
+    curriculum = curriculum_by_key(key)
+    if curriculum is None:
+        abort(404)
+    return curriculum
 
 
 def curriculum_by_key(key):

@@ -14,13 +14,6 @@ from lms.learning.progress import LEVEL_LABELS, STATUS_LABELS, curriculum_progre
 bp = Blueprint("learning", __name__, template_folder="templates")
 
 
-def _curriculum_or_404(key):
-    curriculum = queries.curriculum_by_key(key)
-    if curriculum is None:
-        abort(404)
-    return curriculum
-
-
 def _own_enrollment_or_404(curriculum):
     enrollment = queries.enrollment_for(current_user.id, curriculum.id)
     if enrollment is None:
@@ -42,7 +35,7 @@ def dashboard():
 
 @bp.get("/curricula/<key>")
 def curriculum(key):
-    outline = queries.outline_for(_curriculum_or_404(key))
+    outline = queries.outline_for(queries.curriculum_or_404(key))
     enrollment = progress = None
     if current_user.is_authenticated:
         enrollment = queries.enrollment_for(current_user.id, outline.curriculum_id)
@@ -59,7 +52,7 @@ def curriculum(key):
 @bp.post("/curricula/<key>/enroll")
 @login_required
 def enroll(key):
-    curriculum = _curriculum_or_404(key)
+    curriculum = queries.curriculum_or_404(key)
     form = EnrollForm()
     if not form.validate_on_submit():
         flash("Choose the introductory or the advanced track to enroll.", "error")
@@ -73,7 +66,7 @@ def enroll(key):
 @bp.post("/curricula/<key>/track")
 @login_required
 def change_track(key):
-    curriculum = _curriculum_or_404(key)
+    curriculum = queries.curriculum_or_404(key)
     enrollment = _own_enrollment_or_404(curriculum)
     form = TrackForm()
     if not form.validate_on_submit():
@@ -93,7 +86,7 @@ def change_track(key):
 @bp.get("/curricula/<key>/resume")
 @login_required
 def resume(key):
-    curriculum = _curriculum_or_404(key)
+    curriculum = queries.curriculum_or_404(key)
     outline = queries.outline_for(curriculum)
     progress = curriculum_progress(outline, queries.learner_record(_own_enrollment_or_404(curriculum)))
     return redirect(step_url(outline, progress.next_step))
@@ -102,7 +95,7 @@ def resume(key):
 @bp.post("/curricula/<key>/modules/<module_key>/lessons/<lesson_key>/read")
 @login_required
 def mark_read(key, module_key, lesson_key):
-    curriculum = _curriculum_or_404(key)
+    curriculum = queries.curriculum_or_404(key)
     enrollment = _own_enrollment_or_404(curriculum)
     if not EmptyForm().validate_on_submit():
         abort(400)

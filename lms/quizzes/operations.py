@@ -33,8 +33,7 @@ def quiz_availability(outline, progress, quiz):
             return "The post-test opens when every required module of both days is complete. Still to do: " + \
                 "; ".join(remaining)
         return None
-    module = next(m for m in outline.modules if m.quiz is not None and m.quiz.id == quiz.id)
-    day = progress.day_of_module(module.key)
+    day = progress.day_of_module(outline.module_of_quiz(quiz.id).key)
     if day.locked:
         return f"Day {day.day.number} opens when Day {day.day.number - 1} is complete."
     return None
@@ -161,17 +160,12 @@ def submit_attempt(attempt_id, selections, enrollment, outline, now=None):
         cleaned = _clean_selections(answers, selections)
         for answer in answers:
             answer.selected = cleaned[answer.position]
-    _grade(attempt, answers, _quiz_ref(outline, attempt.quiz_id))
+    _grade(attempt, answers, outline.quiz_by_id(attempt.quiz_id))
     attempt.late = late
     learning.touch(enrollment)
     db.session.flush()
     learning.complete_if_done(enrollment, outline)
     return attempt
-
-
-def _quiz_ref(outline, quiz_id):
-    quizzes = [outline.pretest, outline.posttest, *(m.quiz for m in outline.modules)]
-    return next(quiz for quiz in quizzes if quiz is not None and quiz.id == quiz_id)
 
 
 def _grade(attempt, answers, quiz):

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from lms.core.errors import DomainError
-from lms.core.time import utcnow
 from lms.extensions import db
 from lms.learning import queries as learning_queries
 from lms.learning.forms import EmptyForm
@@ -18,9 +17,7 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 def _learner_context(key):
     """(outline, enrollment) for the current user in curriculum `key`, or 404."""
-    curriculum = learning_queries.curriculum_by_key(key)
-    if curriculum is None:
-        abort(404)
+    curriculum = learning_queries.curriculum_or_404(key)
     enrollment = learning_queries.enrollment_for(current_user.id, curriculum.id)
     if enrollment is None:
         abort(404)
@@ -53,7 +50,7 @@ def quiz(key, quiz_key):
         unavailable=operations.quiz_availability(outline, progress, quiz),
         open_attempt=next((a for a in attempts if a.is_open), None),
         out_of_attempts=allowed is not None and started >= allowed,
-        module=next((m for m in outline.modules if m.quiz and m.quiz.id == quiz.id), None),
+        module=outline.module_of_quiz(quiz.id),
         form=EmptyForm(),
     )
 
@@ -110,13 +107,8 @@ def _save(attempt, selections):
 
 
 def _attempt_page(outline, attempt, items, form):
-    quiz = outline.quiz(_quiz_key(outline, attempt.quiz_id))
-    return {"outline": outline, "quiz": quiz, "attempt": attempt, "items": items, "form": form, "now": utcnow()}
-
-
-def _quiz_key(outline, quiz_id):
-    quizzes = [outline.pretest, outline.posttest, *(m.quiz for m in outline.modules)]
-    return next(q.key for q in quizzes if q is not None and q.id == quiz_id)
+    return {"outline": outline, "quiz": outline.quiz_by_id(attempt.quiz_id), "attempt": attempt, "items": items,
+            "form": form}
 
 
 @bp.get("/attempts/<int:attempt_id>/results")
@@ -125,7 +117,7 @@ def results(attempt_id):
     attempt, enrollment, outline = _own_attempt_or_404(attempt_id)
     if attempt.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    quiz = outline.quiz(_quiz_key(outline, attempt.quiz_id))
+    quiz = outline.quiz_by_id(attempt.quiz_id)
     started, granted = operations.attempts_summary(enrollment.id, quiz.id)
     allowed = grading.attempts_allowed(quiz.max_attempts, granted)
     reveal = quiz.kind != "pretest" and grading.may_reveal_answers(bool(attempt.passed), started, allowed)

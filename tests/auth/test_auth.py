@@ -76,7 +76,10 @@ def test_deactivated_account_cannot_log_in(auth, make_user):
     assert auth.login(user.email).status_code == 200
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+OFF_SITE = ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
 def test_off_site_next_is_ignored(auth, make_user, target):
     user = make_user()
     response = auth.client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})

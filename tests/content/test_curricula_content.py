@@ -1,0 +1,96 @@
+"""The real curricula meet the content standards of the content issues (read from the files)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lms.curricula.loader import load_curriculum
+from lms.learning.progress import is_required
+
+CURRICULA = Path(__file__).resolve().parents[2] / "curricula"
+KEYS = ["casom-basic", "indian-country"]
+UNMEASURABLE = ("understand", "know", "learn", "appreciate", "be aware")
+FORBIDDEN_FACTS = [  # marked unverified in the reference: must never appear
+    ("56.1%", "unverified figure"),
+    ("13.7%", "unverified figure"),
+]
+
+
+@pytest.fixture(scope="module", params=KEYS)
+def spec(request):
+    return load_curriculum(CURRICULA / request.param)
+
+
+def _lesson_sources(spec):
+    folder = CURRICULA / spec.key
+    return {path: path.read_text() for path in folder.glob("day-*/*/*.md")}
+
+
+def test_two_days_with_enough_modules(spec):
+    assert [day.number for day in spec.days] == [1, 2]
+    levels = [module.level for module in spec.modules]
+    if spec.key == "casom-basic":
+        assert sum(level in ("core", "introductory") for level in levels) >= 8
+        assert levels.count("advanced") >= 3
+    else:
+        assert len(levels) >= 6
+
+
+def test_each_module_has_measurable_objectives_and_enough_lessons(spec):
+    for module in spec.modules:
+        assert 3 <= len(module.objectives) <= 6, module.key
+        for objective in module.objectives:
+            assert not objective.text.lower().startswith(UNMEASURABLE), objective.text
+        assert 2 <= len(module.lessons) <= 5, module.key
+        words = sum(len(lesson.markdown.split()) + len(lesson.title.split()) for lesson in module.lessons)
+        assert 1200 <= words <= 3000, (module.key, words)
+
+
+def test_every_lesson_ends_with_sources(spec):
+    for path, text in _lesson_sources(spec).items():
+        headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+        assert headings and headings[-1].strip() == "Sources", path
+        assert re.search(r"^## Sources\s*\n(\s*\n)*- ", text, flags=re.MULTILINE), path
+
+
+def test_at_least_half_the_modules_include_a_case_scenario(spec):
+    with_scenario = [module.key for module in spec.modules
+                     if any("## Case scenario" in lesson.markdown for lesson in module.lessons)]
+    assert len(with_scenario) * 2 >= len(spec.modules)
+
+
+def test_quiz_banks(spec):
+    for module in spec.modules:
+        quiz = module.quiz
+        assert quiz is not None and len(quiz.questions) >= 10 and quiz.draw == 8, module.key
+        types = {question.type for question in quiz.questions}
+        assert types == {"single", "multiple", "true_false"}, module.key
+        measured = {question.objective for question in quiz.questions}
+        assert measured == {objective.key for objective in module.objectives}, module.key
+        for question in quiz.questions:
+            assert len(question.explanation.split()) >= 8, question.key
+            correct = sum(choice.correct for choice in question.choices)
+            assert correct == 1 if question.type != "multiple" else correct >= 2, question.key
+
+
+def test_parallel_pre_and_post_tests_of_twenty_items(spec):
+    assert len(spec.pretest.questions) == len(spec.posttest.questions) == 20
+    for before, after in zip(spec.pretest.questions, spec.posttest.questions, strict=True):
+        assert before.objective == after.objective
+        assert before.prompt != after.prompt
+    assert spec.posttest.pass_mark is not None
+
+
+@pytest.mark.parametrize("track", ["introductory", "advanced"])
+def test_each_day_is_six_to_seven_hours_on_every_track(spec, track):
+    for day in spec.days:
+        minutes = sum(module.minutes for module in day.modules if is_required(module.level, track))
+        assert 360 <= minutes <= 420, (spec.key, track, day.number, minutes)
+    assert spec.credit_hours >= 12
+
+
+def test_no_unverified_or_corrected_facts(spec):
+    for path, text in _lesson_sources(spec).items():
+        for phrase, reason in FORBIDDEN_FACTS:
+            assert phrase not in text, f"{path}: {phrase!r} ({reason})"
