@@ -33,6 +33,9 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_LIMIT = os.environ.get("LMS_LOGIN_LIMIT", "10 per minute")
     REGISTER_LIMIT = os.environ.get("LMS_REGISTER_LIMIT", "20 per hour")
+    VERIFY_LIMIT = os.environ.get("LMS_VERIFY_LIMIT", "60 per minute")
+    #: PEM of the Ed25519 key that signs Open Badges; without it one is created in instance/
+    OB_SIGNING_KEY = os.environ.get("LMS_OB_SIGNING_KEY")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; pages left open all day still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -43,20 +43,22 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from lms.auth.views import bp as auth_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.curricula.views import bp as curricula_bp
     from lms.learning.views import bp as learning_bp
     from lms.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (auth_bp, curricula_bp, learning_bp, quizzes_bp):
+    for blueprint in (auth_bp, curricula_bp, learning_bp, quizzes_bp, certificates_bp):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app):
     from lms.auth.cli import users_cli
+    from lms.certificates.cli import certificates_cli
     from lms.core.demo import demo_cli
     from lms.curricula.cli import curricula_cli
 
-    for group in (users_cli, curricula_cli, demo_cli):
+    for group in (users_cli, curricula_cli, demo_cli, certificates_cli):
         app.cli.add_command(group)
 
 

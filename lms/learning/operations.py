@@ -3,6 +3,7 @@
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms.certificates.operations import issue_certificate_if_complete
 from lms.core.errors import DomainError, InvalidState, NotAllowed
 from lms.core.time import utcnow
 from lms.extensions import db
@@ -72,6 +73,7 @@ def complete_if_done(enrollment, outline):
             update(Enrollment).where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
             .values(completed_at=utcnow()).execution_options(synchronize_session=False))
         db.session.refresh(enrollment)
+        issue_certificate_if_complete(enrollment)
     return progress
 
 

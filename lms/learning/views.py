@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from lms.certificates.queries import current_certificates_by_enrollment
 from lms.core.errors import DomainError
 from lms.extensions import db
 from lms.learning import operations, queries
@@ -24,11 +25,13 @@ def _own_enrollment_or_404(curriculum):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
+    enrollments = queries.enrollments_of(current_user.id)
+    certificates = current_certificates_by_enrollment([enrollment.id for enrollment, _ in enrollments])
     rows = []
-    for enrollment, curriculum in queries.enrollments_of(current_user.id):
+    for enrollment, curriculum in enrollments:
         outline = queries.outline_for(curriculum)
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
-        rows.append((enrollment, progress, step_url(outline, progress.next_step)))
+        rows.append((enrollment, progress, step_url(outline, progress.next_step), certificates.get(enrollment.id)))
     return render_template("learning/dashboard.html", rows=rows, track_labels=TRACK_LABELS,
                            status_labels=STATUS_LABELS)
 
@@ -39,10 +42,12 @@ def curriculum(key):
     enrollment = progress = None
     if current_user.is_authenticated:
         enrollment = queries.enrollment_for(current_user.id, outline.curriculum_id)
+    certificate = None
     if enrollment is not None:
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
+        certificate = current_certificates_by_enrollment([enrollment.id]).get(enrollment.id)
     return render_template(
-        "learning/curriculum.html", outline=outline, enrollment=enrollment, progress=progress,
+        "learning/curriculum.html", outline=outline, enrollment=enrollment, progress=progress, certificate=certificate,
         enroll_form=EnrollForm(), track_form=TrackForm(track=enrollment.track if enrollment else None),
         resume_url=step_url(outline, progress.next_step) if progress else None,
         level_labels=LEVEL_LABELS, status_labels=STATUS_LABELS, track_labels=TRACK_LABELS,
