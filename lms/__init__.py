@@ -42,13 +42,17 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.certificates.views import bp as certificates_bp
+    from lms.cohorts.report_views import bp as cohort_reports_bp
+    from lms.cohorts.views import bp as cohorts_bp
     from lms.curricula.views import bp as curricula_bp
     from lms.learning.views import bp as learning_bp
     from lms.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (auth_bp, curricula_bp, learning_bp, quizzes_bp, certificates_bp):
+    for blueprint in (auth_bp, curricula_bp, learning_bp, quizzes_bp, certificates_bp, cohorts_bp,
+                      cohort_reports_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

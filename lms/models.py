@@ -2,6 +2,7 @@
 
 from lms.auth.models import User  # noqa: F401
 from lms.certificates.models import Certificate  # noqa: F401
+from lms.cohorts.models import Attendance, CheckInWindow, Cohort, CohortTrainer, Invitation  # noqa: F401
 from lms.core.audit import AuditEvent  # noqa: F401
 from lms.curricula.models import Choice, Curriculum, Day, Lesson, Module, Objective, Question, Quiz  # noqa: F401
 from lms.learning.models import Enrollment, LessonProgress  # noqa: F401

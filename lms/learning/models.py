@@ -30,6 +30,10 @@ class Enrollment(db.Model):
     completed_at = db.Column(db.DateTime)
     #: last time the learner read a lesson or submitted a quiz (for "at risk" flags)
     last_activity_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    #: the cohort (delivery) this enrollment belongs to, if any
+    cohort_id = db.Column(db.Integer, db.ForeignKey("cohort.id", ondelete="SET NULL"), index=True)
+    #: "AB": pre-test form first (the default); "BA": the post-test form first (crossover cohorts)
+    form_order = db.Column(db.String(2), nullable=False, default="AB", server_default="AB")
 
     user = db.relationship("User", lazy="raise")
     curriculum = db.relationship("Curriculum", lazy="raise")
