@@ -34,12 +34,31 @@ class Config:
     LOGIN_LIMIT = os.environ.get("LMS_LOGIN_LIMIT", "10 per minute")
     REGISTER_LIMIT = os.environ.get("LMS_REGISTER_LIMIT", "20 per hour")
     VERIFY_LIMIT = os.environ.get("LMS_VERIFY_LIMIT", "60 per minute")
+    #: wrong second-step (TOTP or recovery) codes allowed per IP and per account
+    MFA_LIMIT = os.environ.get("LMS_MFA_LIMIT", "5 per minute")
     #: PEM of the Ed25519 key that signs Open Badges; without it one is created in instance/
     OB_SIGNING_KEY = os.environ.get("LMS_OB_SIGNING_KEY")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; pages left open all day still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: every session ends this long after its login, whatever the activity (ASVS 3.3.2)
+    SESSION_ABSOLUTE_HOURS = 12
+    #: trainers and administrators are signed out after this long without a request
+    SESSION_IDLE_MINUTES_STAFF = 30
+    #: changing the email or two-step verification needs a password typed this recently
+    FRESH_LOGIN_MINUTES = 5
+    #: trainers and administrators must turn on two-step verification before any staff page
+    MFA_ENFORCED = True
+    #: emails allowed onto staff pages without two-step verification (development only;
+    #: production refuses to start with any)
+    MFA_EXEMPT_EMAILS = frozenset()
+    #: the name authenticator apps show next to the account
+    MFA_ISSUER = "CASOM LMS"
+    #: failed sign-ins of one account within LOCKOUT_WINDOW_MINUTES that lock it (ASVS 2.2.1)
+    LOCKOUT_THRESHOLD = 100
+    LOCKOUT_WINDOW_MINUTES = 60
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     DEMO_ACCOUNTS_ALLOWED = False
     DEMO_PASSWORD = os.environ.get("LMS_DEMO_PASSWORD", "casom-demo-2026")
@@ -55,6 +74,8 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789")
     DEMO_ACCOUNTS_ALLOWED = True
     DEBUG = _env_flag("FLASK_DEBUG", False)
+    # The demo staff accounts reach the staff pages without an authenticator app.
+    MFA_EXEMPT_EMAILS = frozenset({"trainer@example.org", "admin@example.org"})
 
 
 class TestingConfig(Config):
@@ -65,11 +86,21 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_ACCOUNTS_ALLOWED = True
     LMS_CURRICULA_DIR = str(BASE_DIR / "tests" / "fixtures" / "curricula" / "valid")
+    # Most tests log staff in with a password only; tests of two-step verification turn this on.
+    MFA_ENFORCED = False
 
 
 class ProductionConfig(Config):
+    # __Host- cookies are refused by browsers unless Secure, Path=/ and without a Domain, so no
+    # sibling subdomain can set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember"  # remember-me is not offered; set safely all the same
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
@@ -82,6 +113,9 @@ class ProductionConfig(Config):
             )
         if "DATABASE_URL" not in os.environ:
             raise RuntimeError("DATABASE_URL must be set in production (a PostgreSQL URL).")
+        if not cls.MFA_ENFORCED or cls.MFA_EXEMPT_EMAILS:
+            raise RuntimeError("Two-step verification must be required of every trainer and administrator in "
+                               "production: MFA_ENFORCED must be true and MFA_EXEMPT_EMAILS empty.")
 
 
 CONFIGS = {

@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from lms.auth import operations
+from lms.auth import mfa, operations
 from lms.auth.models import Role
 from lms.core.errors import DomainError
 from lms.extensions import db
@@ -16,7 +16,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.TRAINEE.value)
 @click.option("--agency", default="")
-@click.password_option(help="At least 12 characters; prompted if not given.")
+@click.password_option(help="12 to 128 characters, not a common password; prompted if not given.")
 def create_user_command(email, name, role, agency, password):
     """Create an account with any role (open registration makes trainees only)."""
     try:
@@ -26,3 +26,20 @@ def create_user_command(email, name, role, agency, password):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@users_cli.command("disable-mfa")
+@click.option("--email", required=True)
+def disable_mfa_command(email):
+    """Turn off two-step verification of an account whose owner lost their phone and recovery codes.
+    Check who is asking first; a trainer or administrator must turn it on again before any staff page."""
+    user = operations.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email address {email}.")
+    try:
+        mfa.disable(None, user, reason="command_line")
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Two-step verification is off for {user.email}; they can set it up again after logging in.")

@@ -5,6 +5,8 @@ import enum
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth.passwords import normalize as normalize_password
+from lms.core.audit import AuditEvent
 from lms.core.time import utcnow
 from lms.extensions import db
 
@@ -39,6 +41,14 @@ class User(UserMixin, db.Model):
     #: multiplies quiz time limits for a documented accommodation (1.0 = none)
     time_accommodation = db.Column(db.Float, nullable=False, default=1.0)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    #: base32 TOTP secret (RFC 6238); set while enrolling and kept while two-step verification is on
+    mfa_secret = db.Column(db.String(64))
+    #: when two-step verification was turned on; NULL = off (a secret without it is an unfinished set-up)
+    mfa_enabled_at = db.Column(db.DateTime)
+    #: the last TOTP time step accepted, so that no code is accepted twice
+    mfa_last_step = db.Column(db.Integer)
+    #: failed sign-ins before this time no longer count toward a lockout (an administrator's unlock)
+    lockout_cleared_at = db.Column(db.DateTime)
 
     __table_args__ = (
         db.CheckConstraint("role IN ('trainee', 'trainer', 'admin')", name="role_known"),
@@ -52,14 +62,19 @@ class User(UserMixin, db.Model):
     def is_staff(self):
         return self.role in STAFF_ROLES
 
+    @property
+    def mfa_enabled(self):
+        return self.mfa_enabled_at is not None
+
     def get_id(self):
         return f"{self.id}.{self.session_version}"
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+        """Store a hash of the password; the rule (lms.auth.passwords) is checked by the caller."""
+        self.password_hash = generate_password_hash(normalize_password(password), method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        return check_password_hash(self.password_hash, normalize_password(password))
 
     def end_all_sessions(self):
         """Invalidate every session cookie issued to this user so far."""
@@ -67,6 +82,24 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app (lost phone); ten per enrollment."""
+
+    __tablename__ = "mfa_recovery_code"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: "salt$sha256(salt + code)" in hex; the code itself is shown once and never stored
+    code_hash = db.Column(db.String(128), nullable=False)
+    used_at = db.Column(db.DateTime)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+# The lockout counts one account's failed sign-ins of the last hour on every login attempt
+# (lms.auth.lockout); this index answers that count without scanning the log.
+db.Index("ix_audit_event_action_target_occurred_at", AuditEvent.action, AuditEvent.target, AuditEvent.occurred_at)
 
 
 def user_from_session_id(session_id):

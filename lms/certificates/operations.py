@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.models import User
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate, RevocationReason
+from lms.cohorts.models import Cohort, CohortTrainer
 from lms.core import audit
 from lms.core.errors import DomainError, InvalidState
 from lms.core.time import utcnow
@@ -45,13 +46,25 @@ def issue_certificate_if_complete(enrollment, actor=None):
 def _new_certificate(enrollment, sequence, learner_name=None):
     user = db.session.get(User, enrollment.user_id)
     curriculum = db.session.get(Curriculum, enrollment.curriculum_id)
+    cohort_name, trainer_names = _delivery_of(enrollment)
     return Certificate(
-        code=_unused_code(), enrollment_id=enrollment.id, sequence=sequence, user_id=user.id,
+        cohort_name=cohort_name, trainer_names=trainer_names, code=_unused_code(), enrollment_id=enrollment.id,
+        sequence=sequence, user_id=user.id,
         curriculum_id=curriculum.id, learner_name=learner_name or user.name, curriculum_title=curriculum.title,
         curriculum_version=curriculum.version, track=enrollment.track, credit_hours=curriculum.credit_hours,
         completed_at=enrollment.completed_at,
         issued_at=utcnow(),
     )
+
+
+def _delivery_of(enrollment):
+    """(cohort name, trainer names) when the enrollment was delivered through a cohort."""
+    if enrollment.cohort_id is None:
+        return None, None
+    cohort = db.session.get(Cohort, enrollment.cohort_id)
+    trainers = db.session.scalars(select(User.name).join(CohortTrainer, CohortTrainer.user_id == User.id)
+                                  .where(CohortTrainer.cohort_id == cohort.id).order_by(User.name)).all()
+    return cohort.name, (", ".join(trainers)[:255] or None)
 
 
 def _unused_code():

@@ -3,7 +3,7 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 CONTENT_SECURITY_POLICY = (
@@ -12,20 +12,43 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+MFA_REQUIRED_MESSAGE = ("Your role requires two-step verification. Turn it on to open trainer and "
+                        "administration pages.")
+
+
 def role_required(*roles):
-    """Allow the view only to logged-in users holding one of `roles`; others get 403."""
+    """Allow the view only to logged-in users holding one of `roles`; others get 403 (audited).
+    A trainer or administrator must also have two-step verification on (ASVS 2.x for staff):
+    without it they are sent to set it up first."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
+            from lms.auth import mfa  # lms.auth imports this module
+
             if current_user.role not in roles:
+                _record_denied(roles)
                 abort(403)
+            if mfa.enrollment_required(current_user):
+                flash(MFA_REQUIRED_MESSAGE, "info")
+                back = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("auth.mfa_setup", next=back))
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _record_denied(roles):
+    from lms.core import audit
+    from lms.extensions import db
+
+    audit.record("access.denied", actor=current_user, target=f"page:{request.path}"[:128], outcome="denied",
+                 endpoint=request.endpoint, method=request.method, role=current_user.role,
+                 required=",".join(sorted(str(role) for role in roles)))
+    db.session.commit()
 
 
 def safe_next_url(target):

@@ -6,6 +6,7 @@ import threading
 from flask import abort
 from sqlalchemy import func, select
 
+from lms.cohorts.models import Attendance, Cohort, DeliveryMode
 from lms.curricula.models import Curriculum, Day, Lesson, Module, Objective, Question, Quiz
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
@@ -97,7 +98,7 @@ def enrollment_for(user_id, curriculum_id):
 
 
 def learner_record(enrollment):
-    """Everything progress needs about one enrollment, in three queries."""
+    """Everything progress needs about one enrollment, in at most five queries."""
     read = db.session.scalars(select(LessonProgress.lesson_id)
                               .where(LessonProgress.enrollment_id == enrollment.id)).all()
     submitted = db.session.execute(
@@ -113,7 +114,19 @@ def learner_record(enrollment):
         best_scores={quiz_id: float(best) for quiz_id, best, _ in submitted},
         attempts_used={quiz_id: count for quiz_id, _, count in submitted},
         open_attempt_quiz_ids=frozenset(open_quiz_ids),
+        days_attended=days_attended(enrollment),
     )
+
+
+def days_attended(enrollment):
+    """Days marked present, for an enrollment in a cohort that records attendance; else None."""
+    if enrollment.cohort_id is None:
+        return None
+    mode = db.session.scalar(select(Cohort.delivery_mode).where(Cohort.id == enrollment.cohort_id))
+    if mode == DeliveryMode.ONLINE:
+        return None
+    return frozenset(db.session.scalars(select(Attendance.day_number).where(
+        Attendance.enrollment_id == enrollment.id, Attendance.present.is_(True))))
 
 
 def enrollments_of(user_id):

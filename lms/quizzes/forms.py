@@ -11,6 +11,15 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class OptionalRadioField(RadioField):
+    """A radio group that may be left unanswered (saved or graded as no answer), but whose answer,
+    when given, must be one of the choices shown."""
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            super().pre_validate(form)
+
+
 class _AttemptFormBase(FlaskForm):
     save = SubmitField("Save answers and finish later")
     submit = SubmitField("Submit answers for grading")
@@ -33,7 +42,7 @@ def build_attempt_form(items, formdata=None):
             field = CheckboxesField(label, choices=choices, coerce=str, validate_choice=True,
                                     description="Select all that apply.")
         else:
-            field = RadioField(label, choices=choices, validate_choice=True)
+            field = OptionalRadioField(label, choices=choices, validate_choice=True)
         setattr(AttemptForm, field_name(item.position), field)
     defaults = {field_name(item.position): [str(choice_id) for choice_id in item.selected] if item.type == "multiple"
                 else (str(item.selected[0]) if item.selected else None) for item in items}

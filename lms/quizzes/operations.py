@@ -68,11 +68,12 @@ def start_attempt(enrollment, outline, quiz, user, rng=_rng):
     if allowed is not None and started >= allowed:
         raise InvalidState("You have used every attempt allowed for this quiz. Your trainer can grant another.")
     attempt = _new_attempt(enrollment, quiz, started + 1, user, rng)
+    bank_quiz = _question_bank_for(enrollment, outline, quiz)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
             db.session.flush()
-            for answer in _drawn_answers(enrollment, quiz, rng):
+            for answer in _drawn_answers(enrollment, bank_quiz, rng):
                 answer.attempt_id = attempt.id
                 db.session.add(answer)
     except IntegrityError:
@@ -92,6 +93,17 @@ def _new_attempt(enrollment, quiz, number, user, rng):
                    deadline_at=grading.deadline(now, quiz.time_limit_minutes, user.time_accommodation or 1.0))
 
 
+def _question_bank_for(enrollment, outline, quiz):
+    """The quiz whose questions this learner answers: in a crossover cohort, learners on form
+    order BA take the post-test form as their pre-test and the pre-test form as their post-test."""
+    if enrollment.form_order == "BA" and outline.pretest and outline.posttest:
+        if quiz.id == outline.pretest.id:
+            return outline.posttest
+        if quiz.id == outline.posttest.id:
+            return outline.pretest
+    return quiz
+
+
 def _drawn_answers(enrollment, quiz, rng):
     bank = db.session.scalars(select(Question.id).where(
         Question.quiz_id == quiz.id, Question.retired_at.is_(None)).order_by(Question.position)).all()
@@ -99,7 +111,7 @@ def _drawn_answers(enrollment, quiz, rng):
         raise InvalidState("This quiz has no questions yet.")
     seen = dict(db.session.execute(
         select(Answer.question_id, func.count()).join(Attempt)
-        .where(Attempt.enrollment_id == enrollment.id, Attempt.quiz_id == quiz.id)
+        .where(Attempt.enrollment_id == enrollment.id, Answer.question_id.in_(bank))
         .group_by(Answer.question_id)).all())
     picked = grading.draw_questions(bank, seen, quiz.question_count, rng)
     choices = {}

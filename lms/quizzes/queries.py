@@ -43,17 +43,24 @@ def attempt_with_owner(attempt_id):
 
 def attempt_items(attempt_id):
     """The attempt's questions with their choices in the order shown to the learner."""
-    answers = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)).all()
-    question_ids = [answer.question_id for answer in answers]
+    return items_for_attempts([attempt_id]).get(attempt_id, [])
+
+
+def items_for_attempts(attempt_ids):
+    """{attempt id: its items}, for any number of attempts in three queries."""
+    answers = db.session.scalars(select(Answer).where(Answer.attempt_id.in_(attempt_ids))
+                                 .order_by(Answer.attempt_id, Answer.position)).all()
+    question_ids = {answer.question_id for answer in answers}
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
     choices = {c.id: c for c in db.session.scalars(select(Choice).where(Choice.question_id.in_(question_ids)))}
-    items = []
+    items = {}
     for answer in answers:
         question = questions[answer.question_id]
         shown = tuple(ChoiceView(c.id, c.text, c.is_correct)
                       for c in (choices.get(choice_id) for choice_id in answer.choice_order) if c is not None)
-        items.append(AttemptItem(answer.position, question.id, question.type, question.prompt, question.explanation,
-                                 shown, tuple(answer.selected or ()), answer.score))
+        items.setdefault(answer.attempt_id, []).append(AttemptItem(
+            answer.position, question.id, question.type, question.prompt, question.explanation, shown,
+            tuple(answer.selected or ()), answer.score))
     return items
 
 

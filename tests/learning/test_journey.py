@@ -174,3 +174,22 @@ def test_another_trainees_attempt_is_not_found(app, client, auth, make_user, cur
     assert other.get(f"/attempts/{attempt_id}").status_code == 404
     assert other.post(f"/attempts/{attempt_id}", data={"submit": "x"}).status_code == 404
     assert other.get(f"/attempts/{attempt_id}/results").status_code == 404
+
+
+def test_a_half_answered_attempt_can_be_saved_and_submitted(client, auth, make_user, curriculum):
+    auth.login(make_user().email)
+    learner = Learner(client)
+    learner.enroll()
+    attempt_id = learner.start("basics")
+    data = learner.answers_for(attempt_id, right=True)
+    answered = [key for key in data if key.startswith("q")]
+    data.pop(answered[0])
+    data.pop("submit")
+    data["save"] = "Save answers and finish later"
+    assert client.post(f"/attempts/{attempt_id}", data=data).status_code == 302
+    data.pop("save")
+    data["submit"] = "Submit answers for grading"
+    assert client.post(f"/attempts/{attempt_id}", data=data).status_code == 302
+    from lms.quizzes.models import Attempt
+
+    assert float(db.session.get(Attempt, attempt_id, populate_existing=True).score) == 75

@@ -1,0 +1,162 @@
+"""The trainer's progress grid for one cohort, and the small reads around it, each page in a fixed
+number of queries however large the cohort (records are built in bulk, never per learner)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from lms.auth.models import User
+from lms.certificates.queries import current_certificates_by_enrollment
+from lms.cohorts.models import CohortTrainer
+from lms.cohorts.reports import learner_records_for_cohort
+from lms.core.time import utcnow
+from lms.curricula.models import Curriculum
+from lms.extensions import db
+from lms.learning import queries as learning_queries
+from lms.learning.models import Enrollment
+from lms.learning.progress import STATUS_LABELS, Status, curriculum_progress, is_required
+from lms.quizzes import queries as quiz_queries
+from lms.quizzes.models import Attempt, AttemptState
+
+INACTIVE_AFTER = timedelta(days=7)
+FAILS_BEFORE_FLAG = 2
+SORTS = ("name", "progress", "-progress")
+STATUSES = ("not_started", "in_progress", "complete", "at_risk")
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str          # a Status value, or "optional"
+    label: str
+    best: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    enrollment: Enrollment
+    user: User
+    percent: int
+    status: Status
+    cells: tuple
+    pretest: float | None
+    posttest: float | None
+    certificate: object
+    flags: tuple
+
+    @property
+    def at_risk(self):
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class Grid:
+    outline: object
+    days: tuple           # (day number, (module refs...))
+    rows: tuple
+    total: int
+
+
+def trainer_ids(cohort_id):
+    return list(db.session.scalars(select(CohortTrainer.user_id).where(CohortTrainer.cohort_id == cohort_id)))
+
+
+def trainer_names(cohort_id):
+    return list(db.session.scalars(select(User.name).join(CohortTrainer, CohortTrainer.user_id == User.id)
+                                   .where(CohortTrainer.cohort_id == cohort_id).order_by(User.name)))
+
+
+def roster_size(cohort_id):
+    return db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.cohort_id == cohort_id))
+
+
+def build(cohort, sort="name", track=None, status=None):
+    """Rows of learners with their status per required module, tests, certificate and flags."""
+    outline = learning_queries.outline_for(db.session.get(Curriculum, cohort.curriculum_id))
+    members = db.session.execute(select(Enrollment, User).join(User, Enrollment.user_id == User.id)
+                                 .where(Enrollment.cohort_id == cohort.id)).all()
+    records = learner_records_for_cohort(cohort, outline)
+    failures = _failures_per_quiz(cohort.id)
+    certificates = current_certificates_by_enrollment([enrollment.id for enrollment, _ in members])
+    tracks = {track} if track else {enrollment.track for enrollment, _ in members} or {"introductory"}
+    days = tuple((day.number, tuple(m for m in day.modules if any(is_required(m.level, t) for t in tracks)))
+                 for day in outline.days)
+    rows = [_row(enrollment, user, outline, records[enrollment.id], days, failures.get(enrollment.id, 0),
+                 certificates.get(enrollment.id)) for enrollment, user in members]
+    total = len(rows)
+    rows = [row for row in rows if _matches(row, track, status)]
+    return Grid(outline, days, tuple(_sorted(rows, sort)), total)
+
+
+def _failures_per_quiz(cohort_id):
+    """{enrollment id: the most failed attempts on any one quiz}, in one query."""
+    per_quiz = (select(Attempt.enrollment_id, Attempt.quiz_id, func.count().label("fails"))
+                .join(Enrollment, Enrollment.id == Attempt.enrollment_id)
+                .where(Enrollment.cohort_id == cohort_id, Attempt.state == AttemptState.SUBMITTED.value,
+                       Attempt.passed.is_(False))
+                .group_by(Attempt.enrollment_id, Attempt.quiz_id).subquery())
+    return dict(db.session.execute(select(per_quiz.c.enrollment_id, func.max(per_quiz.c.fails))
+                                   .group_by(per_quiz.c.enrollment_id)).all())
+
+
+def _row(enrollment, user, outline, record, days, most_failures, certificate):
+    progress = curriculum_progress(outline, record)
+    cells = []
+    for _, modules in days:
+        for module in modules:
+            mp = progress.module(module.key)
+            if not mp.required:
+                cells.append(Cell("optional", "Optional on this track", mp.best_score))
+            else:
+                cells.append(Cell(mp.status.value, STATUS_LABELS[mp.status], mp.best_score))
+    flags = []
+    if enrollment.completed_at is None and utcnow() - enrollment.last_activity_at > INACTIVE_AFTER:
+        flags.append("No activity for 7 days")
+    if most_failures >= FAILS_BEFORE_FLAG:
+        flags.append(f"{most_failures} failed attempts on one quiz")
+    return Row(enrollment, user, progress.percent, progress.status, tuple(cells),
+               record.best_scores.get(outline.pretest.id) if outline.pretest else None,
+               record.best_scores.get(outline.posttest.id) if outline.posttest else None,
+               certificate, tuple(flags))
+
+
+def _matches(row, track, status):
+    if track and row.enrollment.track != track:
+        return False
+    if status == "at_risk":
+        return row.at_risk
+    return not status or row.status.value == status
+
+
+def _sorted(rows, sort):
+    if sort == "progress":
+        return sorted(rows, key=lambda row: (row.percent, row.user.name.lower()))
+    if sort == "-progress":
+        return sorted(rows, key=lambda row: (-row.percent, row.user.name.lower()))
+    return sorted(rows, key=lambda row: row.user.name.lower())
+
+
+def csv_header(grid):
+    modules = [module.title for _, modules in grid.days for module in modules]
+    return ["name", "email", "track", "percent", "status", *modules, "pre-test %", "post-test %", "certificate",
+            "flags"]
+
+
+def csv_records(grid):
+    for row in grid.rows:
+        cells = [cell.label + (f" ({cell.best:g}%)" if cell.best is not None else "") for cell in row.cells]
+        yield [row.user.name, row.user.email, row.enrollment.track, row.percent, STATUS_LABELS[row.status], *cells,
+               _number(row.pretest), _number(row.posttest),
+               row.certificate.display_code if row.certificate else "", "; ".join(row.flags)]
+
+
+def _number(value):
+    return "" if value is None else f"{value:g}"
+
+
+def attempts_with_items(enrollment_id):
+    """Every attempt of one learner with its questions and answers (for the drill-down page)."""
+    attempts = db.session.scalars(select(Attempt).where(Attempt.enrollment_id == enrollment_id)
+                                  .order_by(Attempt.quiz_id, Attempt.number)).all()
+    items = quiz_queries.items_for_attempts([attempt.id for attempt in attempts])
+    return [(attempt, items.get(attempt.id, [])) for attempt in attempts]

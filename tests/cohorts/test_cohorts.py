@@ -1,0 +1,305 @@
+"""Cohorts end to end: creation, joining, rosters, attendance and check-in, the progress grid."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.auth.models import User
+from lms.cohorts import operations
+from lms.cohorts.models import Attendance, CheckInWindow, Cohort, CohortTrainer
+from lms.cohorts.roster import parse_roster
+from lms.core.time import utcnow
+from lms.extensions import db
+from lms.learning.models import Enrollment
+from tests.conftest import PASSWORD
+from tests.learning.helpers import Learner
+
+
+def _login(client, user):
+    return client.post("/login", data={"email": user.email, "password": PASSWORD})
+
+
+def test_a_trainer_creates_a_cohort_and_is_its_trainer(client, trainer, curriculum):
+    _login(client, trainer)
+    response = client.post("/trainer/cohorts/new", data={
+        "curriculum": curriculum.id, "name": "Tribal MDT spring", "location": "Council chambers",
+        "delivery_mode": "blended", "day1_date": "2027-03-02", "day2_date": "2027-03-03",
+        "default_track": "advanced", "trainers": [trainer.id]})
+    cohort = db.session.scalar(select(Cohort))
+    assert response.headers["Location"].endswith(f"/trainer/cohorts/{cohort.id}")
+    assert cohort.delivery_mode == "blended" and cohort.default_track == "advanced" and len(cohort.join_code) == 8
+    assert db.session.scalar(select(CohortTrainer.user_id)) == trainer.id
+    assert cohort.name in client.get("/trainer/cohorts").get_data(as_text=True)
+
+
+def test_cohort_form_errors_rerender_and_create_nothing(client, trainer, curriculum):
+    _login(client, trainer)
+    response = client.post("/trainer/cohorts/new", data={
+        "curriculum": curriculum.id, "name": "", "delivery_mode": "in_person", "default_track": "introductory",
+        "day1_date": "2027-03-05", "day2_date": "2027-03-01"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Day 2 cannot be before Day 1." in html
+    assert db.session.scalar(select(func.count()).select_from(Cohort)) == 0
+
+
+def test_learners_join_by_code_until_it_is_closed_or_regenerated(client, make_user, make_cohort):
+    cohort = make_cohort(default_track="advanced")
+    learner = make_user()
+    _login(client, learner)
+    response = client.post("/join", data={"code": cohort.join_code.lower()})
+    assert response.status_code == 302
+    enrollment = db.session.scalar(select(Enrollment))
+    assert enrollment.cohort_id == cohort.id and enrollment.track == "advanced"
+    old_code = cohort.join_code
+    operations.regenerate_join_code(cohort, db.session.get(User, cohort.created_by_id))
+    db.session.commit()
+    other = make_user()
+    client.post("/logout")
+    _login(client, other)
+    refused = client.post("/join", data={"code": old_code})
+    assert refused.status_code == 400 and "not valid" in refused.get_data(as_text=True)
+    operations.set_join_open(cohort, db.session.get(User, cohort.created_by_id), False)
+    db.session.commit()
+    assert client.post("/join", data={"code": cohort.join_code}).status_code == 400
+
+
+def test_a_self_paced_enrollment_is_attached_not_duplicated(client, make_user, make_cohort):
+    cohort = make_cohort()
+    learner = make_user()
+    _login(client, learner)
+    Learner(client).enroll("introductory")
+    client.post("/join", data={"code": cohort.join_code})
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 1
+    assert db.session.scalar(select(Enrollment.cohort_id)) == cohort.id
+
+
+def _roster_csv(rows):
+    lines = ["name,email,track,agency,discipline", *rows]
+    return "\n".join(lines).encode()
+
+
+def _import(client, cohort, data):
+    return client.post(f"/trainer/cohorts/{cohort.id}/roster/import",
+                       data={"roster": (io.BytesIO(data), "roster.csv")}, content_type="multipart/form-data")
+
+
+def test_roster_of_50_with_3_bad_rows_imports_47_and_reimport_duplicates_nothing(client, trainer, make_user,
+                                                                                 make_cohort):
+    cohort = make_cohort()
+    existing = make_user(email="officer7@example.org")
+    rows = [f"Officer {n},officer{n}@example.org,introductory,County Probation,Probation" for n in range(1, 48)]
+    rows.insert(9, "No Email,,introductory,County,Probation")               # row 11
+    rows.insert(19, "Bad Track,bad.track@example.org,expert,County,Police")  # row 21
+    rows.insert(29, "Twice,officer3@example.org,advanced,County,Police")     # row 31
+    assert len(rows) == 50
+    _login(client, trainer)
+    response = _import(client, cohort, _roster_csv(rows))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "47 enrolled (46 new accounts invited)" in html and "3 rows with problems" in html
+    for row_number, reason in [(11, "is not a valid email address"), (21, "track must be introductory or advanced"),
+                               (31, "the same email is already on row 4")]:
+        assert f"<td>{row_number}</td>" in html and reason in html
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 47
+    assert db.session.scalar(select(Enrollment.cohort_id).where(Enrollment.user_id == existing.id)) == cohort.id
+    again = _import(client, cohort, _roster_csv(rows)).get_data(as_text=True)
+    assert "0 enrolled" in again and "47 already in the cohort" in again
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 47
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1 + 1 + 46  # trainer, existing, new
+
+
+def test_invitation_link_lets_a_new_learner_set_a_password_once(client, trainer, make_cohort):
+    cohort = make_cohort()
+    _login(client, trainer)
+    html = _import(client, cohort, _roster_csv(["New Person,new.person@example.org,,Tribal Police,Police"]))
+    link = html.get_data(as_text=True).split("<code class=\"wrap-anywhere\">")[1].split("</code>")[0]
+    path = link.removeprefix("http://127.0.0.1:5000")
+    client.post("/logout")
+    assert client.get(path).status_code == 200
+    set_password = client.post(path, data={"password": "a new long passphrase", "confirm": "a new long passphrase"})
+    assert set_password.status_code == 302
+    assert client.post("/login", data={"email": "new.person@example.org",
+                                       "password": "a new long passphrase"}).status_code == 302
+    assert client.get(path).status_code in (404, 410)
+
+
+def test_invitations_csv_is_formula_safe(client, trainer, make_cohort):
+    cohort = make_cohort()
+    _login(client, trainer)
+    response = client.post(f"/trainer/cohorts/{cohort.id}/roster/invitations.csv",
+                           data={"email": ["=cmd()@example.org"], "link": ["http://x/password/abc"]})
+    assert response.mimetype == "text/csv"
+    assert "'=cmd()@example.org" in response.get_data(as_text=True)
+
+
+def test_roster_parser_reports_missing_header_columns():
+    rows, errors = parse_roster("full name,mail\nA,a@example.org\n")
+    assert rows == [] and errors[0].row_number == 1 and "missing: name, email" in errors[0].reason
+
+
+def _cohort_with_learner(make_cohort, make_user, **fields):
+    cohort = make_cohort(**fields)
+    learner = make_user()
+    enrollment, _ = operations.enroll_in_cohort(learner, cohort)
+    db.session.commit()
+    return cohort, learner, enrollment
+
+
+def test_attendance_for_the_roster_in_one_form(client, trainer, make_cohort, make_user):
+    cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user)
+    absent = make_user()
+    absent_enrollment, _ = operations.enroll_in_cohort(absent, cohort)
+    db.session.commit()
+    _login(client, trainer)
+    assert client.get(f"/trainer/cohorts/{cohort.id}/attendance/1").status_code == 200
+    client.post(f"/trainer/cohorts/{cohort.id}/attendance/1", data={"present": [str(enrollment.id)]})
+    marks = dict(db.session.execute(select(Attendance.enrollment_id, Attendance.present)).all())
+    assert marks == {enrollment.id: True, absent_enrollment.id: False}
+    sheet = client.get(f"/trainer/cohorts/{cohort.id}/attendance/1/sheet").get_data(as_text=True)
+    assert learner.name in sheet and absent.name in sheet
+
+
+def test_day_completion_requires_presence_in_person(client, auth, trainer, make_cohort, make_user):
+    cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user)
+    auth.login(learner.email)
+    walker = Learner(client)
+    walker.read_module("basics")
+    walker.take("basics")
+    walker.read_module("newcomers")
+    walker.take("newcomers")
+    page = client.get("/curricula/fixture-course").get_data(as_text=True)
+    assert "Attendance for Day 1 recorded by your trainer" in page
+    assert walker.read("practice", "first").status_code == 403
+    operations.record_attendance(cohort, trainer, 1, {enrollment.id})
+    db.session.commit()
+    assert walker.read("practice", "first").status_code == 302
+
+
+def test_check_in_code_works_only_in_its_window_and_only_for_members(client, auth, trainer, make_cohort, make_user):
+    cohort, learner, _enrollment = _cohort_with_learner(make_cohort, make_user)
+    window = operations.open_check_in(cohort, trainer, 1, 15)
+    db.session.commit()
+    outsider = make_user()
+    auth.login(outsider.email)
+    refused = client.post("/check-in", data={"code": window.code})
+    assert refused.status_code == 400 and "not valid for any cohort you belong to" in refused.get_data(as_text=True)
+    client.post("/logout")
+    auth.login(learner.email)
+    assert client.post("/check-in", data={"code": window.code}).status_code == 302
+    assert db.session.scalar(select(Attendance.method)) == "check_in"
+    db.session.execute(CheckInWindow.__table__.update().values(opens_at=utcnow() - timedelta(hours=2),
+                                                               closes_at=utcnow() - timedelta(hours=1)))
+    db.session.execute(Attendance.__table__.delete())
+    db.session.commit()
+    late = client.post("/check-in", data={"code": window.code})
+    assert late.status_code == 400 and "expired" in late.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_online_cohorts_have_no_attendance(client, trainer, make_cohort):
+    cohort = make_cohort(delivery_mode="online")
+    _login(client, trainer)
+    assert client.get(f"/trainer/cohorts/{cohort.id}/attendance/1").status_code == 404
+
+
+def test_progress_grid_flags_and_drill_down(client, auth, trainer, make_cohort, make_user):
+    cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user, delivery_mode="online")
+    auth.login(learner.email)
+    walker = Learner(client)
+    walker.read_module("basics")
+    walker.take("basics", right=False)
+    walker.take("basics", right=False)
+    idle = make_user(name="Idle Ian")
+    idle_enrollment, _ = operations.enroll_in_cohort(idle, cohort)
+    idle_enrollment.last_activity_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    client.post("/logout")
+    _login(client, trainer)
+    html = client.get(f"/trainer/cohorts/{cohort.id}/progress").get_data(as_text=True)
+    assert "At risk: 2 failed attempts on one quiz" in html and "At risk: No activity for 7 days" in html
+    at_risk = client.get(f"/trainer/cohorts/{cohort.id}/progress?status=at_risk").get_data(as_text=True)
+    assert "Showing 2 of 2" in at_risk
+    csv_text = client.get(f"/trainer/cohorts/{cohort.id}/progress.csv").get_data(as_text=True)
+    assert learner.email in csv_text and "Idle Ian" in csv_text
+    drill = client.get(f"/trainer/cohorts/{cohort.id}/learners/{enrollment.id}").get_data(as_text=True)
+    assert "Attempt 2" in drill and "not correct" in drill
+
+
+def test_trainer_grants_one_more_attempt_audited(client, auth, trainer, make_cohort, make_user):
+    from lms.core.audit import AuditEvent
+    from tests.learning.helpers import quiz_id
+
+    cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user, delivery_mode="online")
+    auth.login(learner.email)
+    walker = Learner(client)
+    for _ in range(3):
+        walker.take("basics", right=False)
+    client.post("/logout")
+    _login(client, trainer)
+    client.post(f"/trainer/cohorts/{cohort.id}/learners/{enrollment.id}/grant/{quiz_id('basics')}",
+                data={"reason": "Power cut"})
+    assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.action == "quiz.extra_attempt"))["reason"] \
+        == "Power cut"
+    client.post("/logout")
+    auth.login(learner.email)
+    assert walker.take("basics").number == 4
+
+
+def test_certificate_names_the_cohort_and_trainer(make_cohort, make_user, trainer):
+    from lms.certificates.operations import issue_certificate_if_complete
+
+    _cohort, _learner, enrollment = _cohort_with_learner(make_cohort, make_user, name="Pine County academy")
+    enrollment.completed_at = utcnow()
+    certificate = issue_certificate_if_complete(enrollment)
+    assert certificate.cohort_name == "Pine County academy" and certificate.trainer_names == "Terry Trainer"
+
+
+def test_crossover_cohort_alternates_forms_and_swaps_the_question_banks(client, auth, make_cohort, make_user):
+    from lms.curricula.models import Question
+    from lms.quizzes.models import Answer
+
+    cohort = make_cohort(crossover_forms=True, delivery_mode="online")
+    users = [make_user() for _ in range(4)]
+    orders = [operations.enroll_in_cohort(user, cohort)[0].form_order for user in users]
+    db.session.commit()
+    assert sorted(orders) == ["AB", "AB", "BA", "BA"]
+    second = users[orders.index("BA")]
+    auth.login(second.email)
+    attempt_id = Learner(client).start("pretest")
+    keys = set(db.session.scalars(select(Question.key).join(Answer, Answer.question_id == Question.id)
+                                  .where(Answer.attempt_id == attempt_id)))
+    assert keys == {"posttest-1", "posttest-2"}
+
+
+ROUTES = [
+    ("get", "/trainer/cohorts/{id}"), ("get", "/trainer/cohorts/{id}/edit"), ("post", "/trainer/cohorts/{id}/edit"),
+    ("post", "/trainer/cohorts/{id}/join-code/regenerate"), ("get", "/trainer/cohorts/{id}/roster"),
+    ("post", "/trainer/cohorts/{id}/roster/add"), ("post", "/trainer/cohorts/{id}/roster/import"),
+    ("post", "/trainer/cohorts/{id}/roster/invitations.csv"), ("get", "/trainer/cohorts/{id}/attendance/1"),
+    ("post", "/trainer/cohorts/{id}/attendance/1"), ("post", "/trainer/cohorts/{id}/attendance/1/check-in"),
+    ("get", "/trainer/cohorts/{id}/attendance/1/sheet"), ("get", "/trainer/cohorts/{id}/progress"),
+    ("get", "/trainer/cohorts/{id}/progress.csv"), ("get", "/trainer/cohorts/{id}/learners/{enrollment}"),
+    ("post", "/trainer/cohorts/{id}/learners/{enrollment}/grant/{quiz}"),
+    ("get", "/trainer/cohorts/{id}/reports/items"), ("get", "/trainer/cohorts/{id}/reports/items.csv"),
+    ("get", "/trainer/cohorts/{id}/reports/gain"), ("get", "/trainer/cohorts/{id}/reports/gain.csv"),
+    ("get", "/trainer/cohorts/{id}/reports/completion"), ("get", "/trainer/cohorts/{id}/reports/completion.csv"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), ROUTES)
+def test_another_trainer_gets_404_and_a_trainee_403_on_every_cohort_route(client, make_cohort, make_user,
+                                                                         method, route):
+    from tests.learning.helpers import quiz_id
+
+    cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user)
+    path = route.format(id=cohort.id, enrollment=enrollment.id, quiz=quiz_id("basics"))
+    other_trainer = make_user(role="trainer")
+    _login(client, other_trainer)
+    assert getattr(client, method)(path).status_code == 404
+    client.post("/logout")
+    _login(client, learner)
+    assert getattr(client, method)(path).status_code == 403
+    client.post("/logout")
+    assert getattr(client, method)(path).status_code == 302  # anonymous: to the login page
