@@ -48,11 +48,13 @@ def register_blueprints(app):
     from lms.cohorts.report_views import bp as cohort_reports_bp
     from lms.cohorts.views import bp as cohorts_bp
     from lms.curricula.views import bp as curricula_bp
+    from lms.evaluations.report_views import bp as evaluation_reports_bp
+    from lms.evaluations.views import bp as evaluations_bp
     from lms.learning.views import bp as learning_bp
     from lms.quizzes.views import bp as quizzes_bp
 
     for blueprint in (auth_bp, curricula_bp, learning_bp, quizzes_bp, certificates_bp, cohorts_bp,
-                      cohort_reports_bp, admin_bp):
+                      cohort_reports_bp, admin_bp, evaluations_bp, evaluation_reports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -73,7 +75,9 @@ def register_errorhandlers(app):
 
 
 def register_template_helpers(app):
+    from lms.core.caching import register_static_caching
     from lms.core.security import register_security_headers
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_security_headers(app)
+    register_static_caching(app)

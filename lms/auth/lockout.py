@@ -23,12 +23,15 @@ from lms.extensions import db
 #: password when re-entering it, or a wrong current password when changing it
 FAILED_SIGN_IN_ACTIONS = ("auth.login", "auth.mfa_verify", "auth.reauthenticate", "auth.password_changed")
 
+TARGET_LENGTH = AuditEvent.__table__.c.target.type.length
+
 LOCKED_MESSAGE = ("This account is locked after too many failed sign-in attempts. Try again in an hour, "
                   "or ask your program's administrator to unlock it.")
 
 
 def email_target(email):
-    return f"email:{email}"
+    """The audit target of a sign-in attempt for `email`, cut to fit the column (emails may be 254 long)."""
+    return f"email:{email}"[:TARGET_LENGTH]
 
 
 def _window():

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from datetime import UTC
 
 import pyotp
@@ -46,13 +47,19 @@ def current_step():
 
 
 def _clean(code):
-    return re.sub(r"[\s-]", "", code or "").upper()
+    # NFKC first, so that digits typed with a full-width (East Asian) keyboard count as digits.
+    return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", code or "")).upper()
+
+
+def _is_totp_shaped(code):
+    # ASCII digits only: str.isdigit() also accepts other scripts' digits, which no app shows.
+    return re.fullmatch(rf"[0-9]{{{TOTP_DIGITS}}}", code) is not None
 
 
 def _matching_step(secret, code):
     """The step within the drift window whose code is `code`, or None."""
     code = _clean(code)
-    if len(code) != TOTP_DIGITS or not code.isdigit():
+    if not _is_totp_shaped(code):
         return None
     totp = pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
     now = current_step()
@@ -157,7 +164,7 @@ def verify(user, code):
     if not user.mfa_enabled:
         return None
     cleaned = _clean(code)
-    if len(cleaned) == TOTP_DIGITS and cleaned.isdigit():
+    if _is_totp_shaped(cleaned):
         step = _matching_step(user.mfa_secret, cleaned)
         return TOTP if step is not None and _claim_step(user, step) else None
     if _use_recovery_code(user, _recovery_form(cleaned)):

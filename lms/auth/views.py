@@ -112,7 +112,7 @@ def login_second_step():
         if method == mfa.RECOVERY_CODE:
             _recovery_code_notice(user)
         return redirect(pending[2] or url_for("learning.dashboard"))
-    return render_template("auth/login_second_step.html", form=form)
+    return render_template("auth/login_second_step.html", form=form), 400 if form.errors else 200
 
 
 def _recovery_code_notice(user):
@@ -147,8 +147,7 @@ def reauthenticate():
             audit.record("auth.reauthenticate", actor=user, target=f"user:{user.id}")
             db.session.commit()
             return redirect(next_url)
-        return render_template("auth/reauthenticate.html", form=form, next_url=next_url), 400
-    return render_template("auth/reauthenticate.html", form=form, next_url=next_url)
+    return render_template("auth/reauthenticate.html", form=form, next_url=next_url), 400 if form.errors else 200
 
 
 @bp.post("/logout")

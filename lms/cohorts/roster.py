@@ -31,6 +31,14 @@ class RowError:
 
 def parse_roster(text):
     """(rows, errors): every good row, and every bad one with its row number and reason."""
+    try:
+        return _parse(text)
+    except csv.Error as error:
+        # A malformed file (an enormous cell, a NUL byte): say where, import nothing from it.
+        return [], [RowError(0, "", f"the file could not be read as CSV ({error}); save it again as CSV UTF-8")]
+
+
+def _parse(text):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [column for column in ("name", "email") if column not in header]

@@ -13,6 +13,10 @@ from lms.curricula.specs import (
     ChoiceSpec,
     CurriculumSpec,
     DaySpec,
+    EvaluationGroupSpec,
+    EvaluationItemSpec,
+    EvaluationQuestionSpec,
+    EvaluationSpec,
     InvalidCurriculum,
     LessonSpec,
     ModuleSpec,
@@ -37,6 +41,10 @@ OBJECTIVE_FIELDS = {"key", "text"}
 QUIZ_FIELDS = {"pass_mark", "max_attempts", "draw", "partial_credit", "time_limit_minutes", "questions"}
 QUESTION_FIELDS = {"key", "type", "objective", "prompt", "choices", "answer", "explanation"}
 CHOICE_FIELDS = {"key", "text", "correct"}
+EVALUATION_FIELDS = {"groups", "questions"}
+EVALUATION_GROUP_FIELDS = {"day", "module", "title", "items"}
+EVALUATION_ENTRY_FIELDS = {"key", "text"}
+EVALUATION_TEXT_MAX = 500
 _MISSING = object()
 
 
@@ -177,6 +185,7 @@ def _read_curriculum(directory, problems):
     posttest = _read_test(directory, top, data, "posttest", days, files, required=True)
     if pretest and posttest:
         _check_parallel_forms(pretest, posttest, problems)
+    evaluation = _read_evaluation(directory, top, data, days, files)
     return CurriculumSpec(
         key=key,
         title=top.get(data, "title", str, default=""),
@@ -189,6 +198,7 @@ def _read_curriculum(directory, problems):
         version=_version(directory, files),
         source_dir=str(directory),
         files=[str(path) for path in files],
+        evaluation=evaluation,
     )
 
 
@@ -465,6 +475,107 @@ def _check_parallel_forms(pretest, posttest, problems):
         if " ".join(before.prompt.lower().split()) == " ".join(after.prompt.lower().split()):
             problems.append(Problem(posttest.path, after.line, f"questions[{number - 1}].prompt",
                                     f"item {number} repeats the pre-test question; write a parallel one"))
+
+
+def _listed_module_keys(data):
+    """Every module key curriculum.yaml lists under its days, whether or not its folder loaded."""
+    raw_days = data.get("days")
+    keys = set()
+    for day in raw_days if isinstance(raw_days, LineList) else ():
+        modules = day.get("modules") if isinstance(day, LineDict) else None
+        keys.update(key for key in (modules if isinstance(modules, LineList) else ()) if isinstance(key, str))
+    return keys
+
+
+def _read_evaluation(directory, top, data, days, files):
+    file_name = top.get(data, "evaluation", str, required=False)
+    if not file_name:
+        return None
+    source = _File(directory / file_name, top.problems)
+    raw = source.load_mapping()
+    if raw is None:
+        return None
+    files.append(source.path)
+    source.known_fields(raw, EVALUATION_FIELDS)
+    raw_groups = source.get(raw, "groups", list, required=False, default=LineList())
+    raw_questions = source.get(raw, "questions", list, required=False, default=LineList())
+    keys = set()
+    groups = _read_evaluation_groups(source, raw_groups, days, _listed_module_keys(data), keys)
+    questions = _read_evaluation_entries(source, raw_questions, "questions", keys)
+    if not raw_groups and not raw_questions:
+        source.problem(raw.line, "groups", "an evaluation needs at least one group of items or one question")
+    return EvaluationSpec(path=source.name, groups=groups,
+                          questions=[EvaluationQuestionSpec(key, text) for key, text in questions])
+
+
+def _read_evaluation_groups(source, raw_groups, days, module_keys, keys):
+    day_titles = {day.number: day.title for day in days}
+    module_titles = {module.key: module.title for day in days for module in day.modules}
+    groups, seen = [], set()
+    for index, raw in enumerate(raw_groups):
+        label = f"groups[{index}]"
+        if not isinstance(raw, LineDict):
+            source.problem(raw_groups.line_of(index), label, "must be a mapping with day or module, and items")
+            continue
+        prefix = f"{label}."
+        source.known_fields(raw, EVALUATION_GROUP_FIELDS, prefix)
+        day = source.get(raw, "day", int, prefix, required=False)
+        if day is not None and day not in day_titles:
+            source.problem(raw.line_of("day"), f"{prefix}day",
+                           f"{day} is not a day of this curriculum ({_day_range(day_titles)})")
+            day = None
+        module = source.get(raw, "module", str, prefix, required=False)
+        if module is not None and module not in module_keys:
+            source.problem(raw.line_of("module"), f"{prefix}module",
+                           f"{module!r} is not a module of this curriculum (see the days in curriculum.yaml)")
+            module = None
+        if "day" in raw and "module" in raw:
+            source.problem(raw.line, label, "name a day or a module, not both")
+        title = source.get(raw, "title", str, prefix, required="day" not in raw and "module" not in raw,
+                           default="")
+        for subject in (("day", day), ("module", module)):
+            if subject[1] is not None and subject in seen:
+                source.problem(raw.line_of(subject[0]), f"{prefix}{subject[0]}",
+                               f"{subject[0]} {subject[1]!r} already has a group; put all its items in one")
+            seen.add(subject)
+        if not title and day is not None:
+            title = f"Day {day}: {day_titles[day]}"
+        elif not title and module is not None:
+            title = module_titles.get(module, module)
+        raw_items = source.get(raw, "items", list, prefix, default=LineList(),
+                               check=lambda v: len(v) > 0, message="must list at least one item")
+        items = _read_evaluation_entries(source, raw_items, f"{prefix}items", keys)
+        groups.append(EvaluationGroupSpec(title=title.strip(), items=[EvaluationItemSpec(k, t) for k, t in items],
+                                          day=day, module=module))
+    return groups
+
+
+def _day_range(day_titles):
+    return f"1 to {max(day_titles)}" if day_titles else "no days found"
+
+
+def _read_evaluation_entries(source, raw_entries, label, keys):
+    """[(key, text)] of the items or questions listed at `label`; keys are unique in the whole file."""
+    entries = []
+    for index, raw in enumerate(raw_entries):
+        entry = f"{label}[{index}]"
+        if not isinstance(raw, LineDict):
+            source.problem(raw_entries.line_of(index), entry, "must be a mapping with key and text")
+            continue
+        source.known_fields(raw, EVALUATION_ENTRY_FIELDS, f"{entry}.")
+        key = source.get(raw, "key", str, f"{entry}.", check=_is_key,
+                         message="use lowercase letters, digits and dashes")
+        text = source.get(raw, "text", str, f"{entry}.", check=lambda v: len(v.strip()) <= EVALUATION_TEXT_MAX,
+                          message=f"must be at most {EVALUATION_TEXT_MAX} characters")
+        if key in keys:
+            source.problem(raw.line_of("key"), f"{entry}.key",
+                           f"key {key!r} is used twice (item and question keys are unique in the file)")
+            continue
+        if key:
+            keys.add(key)
+        if key and text:
+            entries.append((key, " ".join(text.split())))
+    return entries
 
 
 def _version(directory, files):

@@ -21,6 +21,7 @@ from lms.curricula.models import (
     Quiz,
     QuizKind,
 )
+from lms.evaluations.models import EvaluationItem, EvaluationQuestion
 from lms.extensions import db
 
 
@@ -98,6 +99,10 @@ class _Sync:
         self.choices = _group(db.session.scalars(select(Choice).where(Choice.question_id.in_(question_ids))),
                               "question_id")
         self.objective_ids = {}
+        self.evaluation_items = {i.key: i for i in db.session.scalars(
+            select(EvaluationItem).where(EvaluationItem.curriculum_id == cid))}
+        self.evaluation_questions = {q.key: q for q in db.session.scalars(
+            select(EvaluationQuestion).where(EvaluationQuestion.curriculum_id == cid))}
 
     def run(self):
         seen_modules = set()
@@ -114,6 +119,7 @@ class _Sync:
         for kind, quiz_spec in ((QuizKind.PRETEST, self.spec.pretest), (QuizKind.POSTTEST, self.spec.posttest)):
             if quiz_spec is not None:
                 self._quiz(kind.value, kind, quiz_spec, None, lambda objective: self.objective_ids[objective])
+        self._evaluation(self.spec.evaluation)
 
     def _day(self, day_spec):
         day = self.days.get(day_spec.number)
@@ -195,6 +201,28 @@ class _Sync:
             choice.position, choice.retired_at = position, None
             db.session.add(choice)
         for leftover in existing.values():
+            self._retire(leftover)
+
+    def _evaluation(self, spec):
+        """Items and open questions by key; those gone from evaluation.yaml (or all of them, when
+        the curriculum no longer has one) are retired, so past answers keep their rows."""
+        items, questions = dict(self.evaluation_items), dict(self.evaluation_questions)
+        position = 0
+        for group in spec.groups if spec else ():
+            for item_spec in group.items:
+                position += 1
+                item = items.pop(item_spec.key, None) or EvaluationItem(curriculum_id=self.curriculum.id,
+                                                                        key=item_spec.key)
+                item.text, item.section, item.position, item.retired_at = item_spec.text, group.title, position, None
+                item.day_number = group.day
+                item.module_id = self.modules[group.module].id if group.module else None
+                db.session.add(item)
+        for position, question_spec in enumerate(spec.questions if spec else (), start=1):
+            question = questions.pop(question_spec.key, None) or EvaluationQuestion(
+                curriculum_id=self.curriculum.id, key=question_spec.key)
+            question.text, question.position, question.retired_at = question_spec.text, position, None
+            db.session.add(question)
+        for leftover in (*items.values(), *questions.values()):
             self._retire(leftover)
 
     def _retire(self, row):

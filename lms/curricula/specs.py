@@ -79,6 +79,43 @@ class DaySpec:
 
 
 @dataclass
+class EvaluationItemSpec:
+    """A statement rated on the five-point agreement scale."""
+
+    key: str
+    text: str
+
+
+@dataclass
+class EvaluationGroupSpec:
+    """Items about one day, one module, or (neither) the course as a whole."""
+
+    title: str
+    items: list[EvaluationItemSpec]
+    day: int | None = None
+    module: str | None = None
+
+
+@dataclass
+class EvaluationQuestionSpec:
+    """An open question answered in free text."""
+
+    key: str
+    text: str
+
+
+@dataclass
+class EvaluationSpec:
+    path: str
+    groups: list[EvaluationGroupSpec]
+    questions: list[EvaluationQuestionSpec]
+
+    @property
+    def items(self):
+        return [item for group in self.groups for item in group.items]
+
+
+@dataclass
 class CurriculumSpec:
     key: str
     title: str
@@ -91,6 +128,8 @@ class CurriculumSpec:
     version: str
     source_dir: str = ""
     files: list[str] = field(default_factory=list)
+    #: the end-of-course survey (evaluation.yaml), if the curriculum has one
+    evaluation: EvaluationSpec | None = None
 
     @property
     def modules(self):

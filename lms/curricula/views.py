@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms.core import caching
 from lms.curricula.models import Curriculum, Lesson
 from lms.extensions import db
 from lms.learning import queries
@@ -51,12 +52,16 @@ def lesson(key, module_key, lesson_key):
     locked = bool(day and day.locked)
     body = None if locked else db.session.get(Lesson, ref.id)
     position = module.lessons.index(ref)
-    return render_template(
+    is_read = bool(progress and ref.id in progress.record.read_lesson_ids)
+    # Everything this page shows that can change: the content and the learner's state on it.
+    etag = caching.personal_etag(outline.version, ref.id, body.source_hash if body else None,
+                                 day.day.number if locked else None, progress is not None, is_read)
+    return caching.conditional(etag, lambda: render_template(
         "curricula/lesson.html", outline=outline, module=module, lesson=ref, body=body, locked=locked,
-        day=day, progress=progress, is_read=bool(progress and ref.id in progress.record.read_lesson_ids),
+        day=day, progress=progress, is_read=is_read,
         previous=module.lessons[position - 1] if position > 0 else None,
         following=module.lessons[position + 1] if position + 1 < len(module.lessons) else None,
-    )
+    ))
 
 
 def _progress_if_enrolled(outline):

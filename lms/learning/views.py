@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from lms.certificates.queries import current_certificates_by_enrollment
 from lms.core.errors import DomainError
+from lms.evaluations.queries import evaluation_states
 from lms.extensions import db
 from lms.learning import operations, queries
 from lms.learning.forms import EmptyForm, EnrollForm, TrackForm
@@ -27,13 +28,15 @@ def _own_enrollment_or_404(curriculum):
 def dashboard():
     enrollments = queries.enrollments_of(current_user.id)
     certificates = current_certificates_by_enrollment([enrollment.id for enrollment, _ in enrollments])
-    rows = []
+    evaluations = evaluation_states(enrollment for enrollment, _ in enrollments)
+    rows, evaluation_offers = [], {}
     for enrollment, curriculum in enrollments:
         outline = queries.outline_for(curriculum)
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
         rows.append((enrollment, progress, step_url(outline, progress.next_step), certificates.get(enrollment.id)))
+        evaluation_offers[enrollment.id] = evaluations[enrollment.id].offer(progress.posttest_passed)
     return render_template("learning/dashboard.html", rows=rows, track_labels=TRACK_LABELS,
-                           status_labels=STATUS_LABELS)
+                           status_labels=STATUS_LABELS, evaluation_offers=evaluation_offers)
 
 
 @bp.get("/curricula/<key>")
@@ -42,12 +45,14 @@ def curriculum(key):
     enrollment = progress = None
     if current_user.is_authenticated:
         enrollment = queries.enrollment_for(current_user.id, outline.curriculum_id)
-    certificate = None
+    certificate = evaluation_offer = None
     if enrollment is not None:
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
         certificate = current_certificates_by_enrollment([enrollment.id]).get(enrollment.id)
+        evaluation_offer = evaluation_states([enrollment])[enrollment.id].offer(progress.posttest_passed)
     return render_template(
         "learning/curriculum.html", outline=outline, enrollment=enrollment, progress=progress, certificate=certificate,
+        evaluation_offer=evaluation_offer,
         enroll_form=EnrollForm(), track_form=TrackForm(track=enrollment.track if enrollment else None),
         resume_url=step_url(outline, progress.next_step) if progress else None,
         level_labels=LEVEL_LABELS, status_labels=STATUS_LABELS, track_labels=TRACK_LABELS,

@@ -12,6 +12,7 @@ from lms.curricula.models import Choice, Question
 from lms.extensions import db
 from lms.learning import operations as learning
 from lms.learning import queries as learning_queries
+from lms.learning.models import Enrollment
 from lms.learning.progress import curriculum_progress
 from lms.quizzes import grading
 from lms.quizzes.models import Answer, Attempt, AttemptGrant, AttemptState
@@ -56,6 +57,10 @@ def open_attempt(enrollment_id, quiz_id):
 
 def start_attempt(enrollment, outline, quiz, user, rng=_rng):
     """Resume the open attempt, or draw a new one if attempts remain. Exactly once under races."""
+    # Serialize starts per learner: on PostgreSQL a concurrent start waits here and then finds the
+    # attempt the first one opened (SQLite posts already begin IMMEDIATE). The unique constraint on
+    # (enrollment, quiz, number) below is the backstop if this lock is ever bypassed.
+    db.session.execute(select(Enrollment.id).where(Enrollment.id == enrollment.id).with_for_update())
     existing = open_attempt(enrollment.id, quiz.id)
     if existing is not None:
         return existing

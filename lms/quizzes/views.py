@@ -3,7 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from lms.certificates.queries import current_certificates_by_enrollment
 from lms.core.errors import DomainError
+from lms.evaluations import queries as evaluation_queries
 from lms.extensions import db
 from lms.learning import queries as learning_queries
 from lms.learning.forms import EmptyForm
@@ -122,8 +124,13 @@ def results(attempt_id):
     allowed = grading.attempts_allowed(quiz.max_attempts, granted)
     reveal = quiz.kind != "pretest" and grading.may_reveal_answers(bool(attempt.passed), started, allowed)
     progress = curriculum_progress(outline, learning_queries.learner_record(enrollment))
+    evaluation_offer = certificate = None
+    if quiz.kind == "posttest" and attempt.passed:
+        evaluation_offer = evaluation_queries.evaluation_state(enrollment).offer(progress.posttest_passed)
+        certificate = current_certificates_by_enrollment([enrollment.id]).get(enrollment.id)
     return render_template(
         "quizzes/results.html", outline=outline, quiz=quiz, attempt=attempt, items=queries.attempt_items(attempt.id),
         reveal=reveal, attempts_left=None if allowed is None else max(0, allowed - started),
         progress=progress, next_url=step_url(outline, progress.next_step),
+        evaluation_offer=evaluation_offer, certificate=certificate,
     )

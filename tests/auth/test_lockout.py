@@ -155,3 +155,12 @@ def test_the_default_threshold_counts_100(app, make_user, events):
     finally:
         limiter.enabled = True
     assert len(events("auth.locked")) == 1
+
+
+def test_a_failure_for_the_longest_email_is_recorded_and_counted(app, client, threshold, events):
+    email = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 61  # 254 characters
+    assert len(email) == 254
+    _fail(app, email, threshold)
+    failures = events("auth.login", "failure")
+    assert len(failures) == threshold and len(failures[0].target) == 128
+    assert "This account is locked" in login(client, email, WRONG).get_data(as_text=True)

@@ -131,6 +131,13 @@ def test_a_current_code_completes_the_login_and_follows_next(client, enrolled, e
     assert events("auth.login", "success")[-1].details == {"mfa": "totp"}
 
 
+def test_a_code_typed_in_full_width_digits_is_accepted(client, enrolled):
+    user, secret, _ = enrolled
+    login(client, user.email)
+    typed = "".join(chr(ord(digit) + 0xFEE0) for digit in totp(secret))
+    assert client.post("/login/verify", data={"code": typed}).status_code == 302
+
+
 @pytest.mark.parametrize("offset", [-1, 1])
 def test_a_code_one_step_either_side_is_accepted(client, enrolled, offset):
     user, secret, _ = enrolled
@@ -182,6 +189,19 @@ def test_the_code_limit_holds_per_account_across_addresses(app, enrolled):
     client.environ_base["REMOTE_ADDR"] = "10.0.1.1"
     login(client, user.email)
     assert client.post("/login/verify", data={"code": totp(secret)}).status_code == 429
+
+
+ARABIC_INDIC_DIGITS = "\u0661\u0662\u0663\u0664\u0665\u0666"
+FULL_WIDTH_DIGITS = "\uff11\uff12\uff13\uff14\uff15"
+
+
+@pytest.mark.parametrize("code", [ARABIC_INDIC_DIGITS, FULL_WIDTH_DIGITS, "12345", "1234567", "\x00" * 6, "ß" * 12,
+                                  "x" * 33])
+def test_odd_codes_are_just_wrong(client, enrolled, code):
+    user, _, _ = enrolled
+    login(client, user.email)
+    response = client.post("/login/verify", data={"code": code})
+    assert response.status_code == 400 and client.get("/dashboard").status_code == 302
 
 
 def test_the_second_step_without_the_first_goes_back_to_login(client, enrolled):

@@ -303,3 +303,8 @@ def test_another_trainer_gets_404_and_a_trainee_403_on_every_cohort_route(client
     assert getattr(client, method)(path).status_code == 403
     client.post("/logout")
     assert getattr(client, method)(path).status_code == 302  # anonymous: to the login page
+
+
+def test_a_malformed_roster_file_is_reported_not_crashed():
+    rows, errors = parse_roster("name,email\n" + "x" * 200_000 + ",a@example.org\n")
+    assert rows == [] and "could not be read as CSV" in errors[0].reason

@@ -36,6 +36,10 @@ def test_broken_curriculum_reports_every_planted_problem_with_file_and_line():
         "day-1/alpha/quiz.yaml:14: questions[1].objective: must be one of the module's objective keys",
         "day-2/gamma/01-intro.md:1: title: the first line must be the lesson title as '# Title'",
         "posttest.yaml:3: questions[0].explanation: is required",
+        "evaluation.yaml:2: groups[0].module: 'delta' is not a module of this curriculum "
+        "(see the days in curriculum.yaml)",
+        "evaluation.yaml:8: groups[1].items[0].key: key 'delta-clear' is used twice "
+        "(item and question keys are unique in the file)",
     }
     assert expected <= reported
     assert any(line.startswith("day-1/beta/module.yaml:5: file: invalid YAML") for line in reported)

@@ -1,0 +1,87 @@
+"""Builders for the evaluation tests: learners who passed the post-test, responses sent through
+the real operation (or, for big cohorts, bulk-inserted), and the fixture survey's ids by key."""
+
+from datetime import date
+
+from sqlalchemy import insert, select
+
+from lms.evaluations import operations
+from lms.evaluations.models import (
+    EvaluationAnswer,
+    EvaluationComment,
+    EvaluationItem,
+    EvaluationQuestion,
+    EvaluationResponse,
+    random_response_id,
+)
+from lms.extensions import db
+from lms.learning.queries import outline_for
+from tests.learning.helpers import Learner
+
+ITEM_KEYS = ("overall-satisfied", "day-1-relevant", "day-1-trainer", "basics-clear", "basics-apply")
+QUESTION_KEYS = ("most-useful", "least-useful", "what-to-change")
+SURVEY = "/curricula/fixture-course/evaluation"
+
+
+def pass_the_course(client):
+    """Over HTTP, as the logged-in learner: enroll (introductory), do every required module, pass
+    the post-test. Returns the post-test attempt."""
+    learner = Learner(client)
+    learner.enroll("introductory")
+    for module in ("basics", "newcomers", "practice"):
+        learner.read_module(module)
+        learner.take(module)
+    return learner.take("posttest")
+
+
+def survey_ids(curriculum):
+    items = dict(db.session.execute(select(EvaluationItem.key, EvaluationItem.id)
+                                    .where(EvaluationItem.curriculum_id == curriculum.id)).all())
+    questions = dict(db.session.execute(select(EvaluationQuestion.key, EvaluationQuestion.id)
+                                        .where(EvaluationQuestion.curriculum_id == curriculum.id)).all())
+    return items, questions
+
+
+def form_data(curriculum, ratings=(), comments=None):
+    """The survey form as a browser sends it: `ratings` in ITEM_KEYS order (None = "No answer")."""
+    items, questions = survey_ids(curriculum)
+    data = {"submit": "Send my evaluation"}
+    for key, value in zip(ITEM_KEYS, ratings, strict=False):
+        data[f"item_{items[key]}"] = "" if value is None else str(value)
+    for key, text in (comments or {}).items():
+        data[f"comment_{questions[key]}"] = text
+    return data
+
+
+def respond(course, enrollment, ratings=(), comments=None):
+    """Send `enrollment`'s evaluation through the operation (the post-test must be passed)."""
+    items, questions = survey_ids(course.curriculum)
+    outline = outline_for(course.curriculum)
+    stored = operations.submit_evaluation(
+        enrollment, outline, {items[key]: value for key, value in zip(ITEM_KEYS, ratings, strict=False)},
+        {questions[key]: text for key, text in (comments or {}).items()})
+    db.session.commit()
+    return stored
+
+
+def passed_learner(course, cohort, user):
+    """An enrollment in `cohort` whose post-test is passed (both items right)."""
+    enrollment = course.enroll(cohort, user)
+    course.take(enrollment, "posttest", [("posttest-1", ["a"]), ("posttest-2", ["true"])])
+    return enrollment
+
+
+def bulk_responses(curriculum, cohort_id, count, comment="Useful"):
+    """`count` responses written straight to the tables, every item rated 4, one comment each."""
+    items, questions = survey_ids(curriculum)
+    ids = [random_response_id() for _ in range(count)]
+    db.session.execute(insert(EvaluationResponse), [
+        {"id": response_id, "curriculum_id": curriculum.id, "cohort_id": cohort_id, "submitted_on": date(2026, 5, 1)}
+        for response_id in ids])
+    db.session.execute(insert(EvaluationAnswer), [
+        {"response_id": response_id, "item_id": item_id, "value": 4} for response_id in ids
+        for item_id in items.values()])
+    db.session.execute(insert(EvaluationComment), [
+        {"response_id": response_id, "question_id": questions["most-useful"], "text": f"{comment} {n}"}
+        for n, response_id in enumerate(ids)])
+    db.session.commit()

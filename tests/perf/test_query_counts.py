@@ -1,0 +1,63 @@
+"""The trainer's progress grid runs a fixed, small number of statements however large the cohort
+(the reports' own counts are in tests/cohorts/test_reports.py), and no relationship can lazy-load
+one row at a time without failing loudly."""
+
+import pytest
+
+from lms.cohorts import grid
+from lms.cohorts.models import Cohort
+from lms.extensions import db
+from tests.cohorts.report_fixtures import Course, bulk_cohort
+
+MAX_STATEMENTS = 15
+
+
+@pytest.fixture
+def cohorts(make_user, curriculum):
+    trainer = make_user(role="trainer", name="Grid Trainer")
+    course = Course(curriculum)
+    return trainer, bulk_cohort(course, trainer, 100, "s").id, bulk_cohort(course, trainer, 1000, "l").id
+
+
+@pytest.mark.slow
+def test_progress_grid_pages_run_the_same_few_statements_for_100_and_1000_trainees(client, auth, cohorts,
+                                                                                   count_queries):
+    trainer, small, large = cohorts
+    auth.login(trainer.email)
+
+    def statements(cohort_id, route):
+        with count_queries() as counted:
+            response = client.get(f"/trainer/cohorts/{cohort_id}/{route}")
+            assert response.status_code == 200
+            response.get_data()
+        return len(counted)
+
+    client.get(f"/trainer/cohorts/{small}/progress")  # warm the outline cache, as any running server has
+    measured = {}
+    for route in ("progress", "progress?sort=-progress&status=at_risk", "progress?track=advanced", "progress.csv"):
+        measured[route] = (statements(small, route), statements(large, route))
+    for route, (at_100, at_1000) in measured.items():
+        assert at_100 == at_1000, (route, measured)
+        assert at_1000 <= MAX_STATEMENTS, (route, measured)
+
+
+@pytest.mark.slow
+def test_building_the_grid_is_a_fixed_number_of_statements(app, cohorts, count_queries):
+    _, small, large = cohorts
+    counts = []
+    for cohort_id in (small, large, small):
+        db.session.remove()
+        cohort = db.session.get(Cohort, cohort_id)
+        with count_queries() as counted:
+            built = grid.build(cohort, sort="-progress")
+        assert built.total in (100, 1000)
+        counts.append(len(counted))
+    assert counts[1] == counts[2] <= MAX_STATEMENTS, counts
+
+
+def test_every_relationship_refuses_to_lazy_load():
+    """lazy="raise" everywhere: a template or loop that would load one related row per item raises
+    instead of quietly running N queries."""
+    lazy = [f"{mapper.class_.__name__}.{rel.key}: lazy={rel.lazy!r}"
+            for mapper in db.Model.registry.mappers for rel in mapper.relationships if rel.lazy != "raise"]
+    assert lazy == []
