@@ -40,6 +40,7 @@ from bench import servers
 from bench.client import USER_AGENT, Session, csrf_token, median, percentile
 
 LUA = Path(__file__).resolve().parent / "wrk_report.lua"
+GC_FREEZE = Path(__file__).resolve().parent / "gunicorn_gc_freeze.py"
 CURRICULUM = "casom-basic"
 #: fresh learners per quiz client and run: 18 attempts each (six day-1 quizzes, three attempts)
 LEARNERS_PER_QUIZ_CLIENT = 3
@@ -248,13 +249,17 @@ def main():
     parser.add_argument("--grid-sizes", default="100,1000,10000")
     parser.add_argument("--quiz-clients", type=int, default=16)
     parser.add_argument("--skip-quiz", action="store_true")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() in each LMS worker after start-up (bench/gunicorn_gc_freeze.py)")
+    parser.add_argument("--only", help="page names to run, separated by semicolons (e.g. 'hello;dashboard')")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     url = servers.database_url(args.database)
     sizes = [int(size) for size in args.grid_sizes.split(",")]
     print(f"bench.http: {machine()}")
-    print(f"gunicorn --workers {args.workers} --threads {args.threads} (gthread) for both apps; wrk -c "
+    print(f"gunicorn --workers {args.workers} --threads {args.threads} (gthread) for both apps"
+          f"{', gc.freeze() in the LMS workers' if args.gc_freeze else ''}; wrk -c "
           f"{args.connections} -d {args.duration}s, {args.runs} runs; database {url.split('@')[-1]}\n")
     cohorts = servers.prepare(url, sorted(set(sizes) | {1000}))
     learner, lesson, code = pick_learner(url, cohorts[1000]), first_lesson_path(url), certificate_code(url)
@@ -272,7 +277,7 @@ def main():
     log_dir = Path(servers.DEFAULT_SQLITE).parent
     with servers.Gunicorn("bench.hello_wsgi:app", workers=args.workers, threads=args.threads) as hello, \
             servers.Gunicorn("wsgi:app", url, workers=args.workers, threads=args.threads,
-                             log=log_dir / "lms-gunicorn.log") as lms:
+                             log=log_dir / "lms-gunicorn.log", config=GC_FREEZE if args.gc_freeze else None) as lms:
         base = f"http://127.0.0.1:{lms.port}"
         reader = Session("127.0.0.1", lms.port)
         reader.login(learner, servers.DEMO_PASSWORD)
@@ -296,6 +301,9 @@ def main():
                 *[(f"trainer grid, {size:,}", f"{base}/trainer/cohorts/{cohorts[size]}/progress",
                    args.grid_connections, [staff_cookie], "ok") for size in sizes],
             ]
+            if args.only:
+                wanted = {name.strip() for name in args.only.split(";")}
+                scenarios = [scenario for scenario in scenarios if scenario[0] in wanted]
             for name, target, connections, headers, expect in scenarios:
                 duration = args.duration * (2 if "10,000" in name else 1)
                 record(name, run_wrk(target, connections, duration, headers, expect))

@@ -11,6 +11,7 @@ The statement count must not change with the cohort size, and time should grow n
 number of trainees. It prints figures and asserts nothing (docs/performance.md has the results)."""
 
 import argparse
+import gc
 import itertools
 import os
 import platform
@@ -223,6 +224,8 @@ def main():
     parser.add_argument("--explain", action="store_true", help="print the plan of every statement at the largest size")
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() once the app is loaded, as bench/gunicorn_gc_freeze.py does in gunicorn")
     args = parser.parse_args()
     url = servers.database_url(args.database)
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -230,6 +233,10 @@ def main():
     print(f"bench.scale on {machine()}")
     cohorts = servers.prepare(url, sizes)
     app = make_app(url)
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+        print(f"gc.freeze(): {gc.get_freeze_count():,} objects no longer scanned by the garbage collector")
     with app.app_context():
         if args.explain:
             explain(app, cohorts[max(sizes)], names)

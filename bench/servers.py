@@ -109,9 +109,10 @@ def free_port():
 class Gunicorn:
     """`gunicorn APP` on a free port; a context manager that always stops it."""
 
-    def __init__(self, app, url=None, workers=2, threads=4, env=None, log=None):
+    def __init__(self, app, url=None, workers=2, threads=4, env=None, log=None, config=None):
         self.app, self.port = app, free_port()
-        self.command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+        self.command = [sys.executable, "-m", "gunicorn", *(["--config", str(config)] if config else []),
+                        "--workers", str(workers), "--threads", str(threads),
                         "--worker-class", "gthread" if threads > 1 else "sync", "--bind", f"127.0.0.1:{self.port}",
                         "--keep-alive", "30", "--backlog", "2048", "--graceful-timeout", "5",
                         # one shared control socket path would let concurrent servers trip over each other

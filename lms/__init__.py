@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import config_for
+from lms.core.requests import register_request_hygiene
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -16,6 +17,7 @@ def create_app(config=None):
     config_class.check()
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(exist_ok=True)
+    register_request_hygiene(app)  # before the blueprints: their <int:> rules use its converter
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)

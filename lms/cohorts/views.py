@@ -220,7 +220,7 @@ def attendance(cohort_id, day):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        present = {int(value) for value in request.form.getlist("present") if value.isdigit()}
+        present = {int(value) for value in request.form.getlist("present") if value.isdigit() and len(value) < 12}
         operations.record_attendance(cohort, current_user, day, present)
         db.session.commit()
         flash(f"Attendance for Day {day} saved.", "success")

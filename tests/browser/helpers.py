@@ -153,8 +153,17 @@ class PageRecorder:
         for response in list(self.responses):
             if 300 <= response.status < 400:
                 continue
-            sizes.append((response.url, len(response.body())))
+            sizes.append((response.url, _body_size(response)))
         return sizes
+
+
+def _body_size(response):
+    # Chromium fetches the favicon outside the page's resource tree, so its body cannot be read
+    # back; its Content-Length still counts toward the page's weight.
+    try:
+        return len(response.body())
+    except Exception:  # noqa: BLE001 - Playwright raises its generic Error here
+        return int(response.headers.get("content-length", 0))
 
 
 def record_responses(page):

@@ -146,7 +146,12 @@ def _attempt_saved(visit):
 
 
 def _attempt_unanswered(visit):
+    # Unanswered questions are allowed (graded as no answer), so the only way to the error state is
+    # an answer that was never offered, as a tampered or stale form would send.
     visit.attempt()
+    radio = visit.page.locator("input[type=radio]").first
+    radio.evaluate("element => { element.value = '999999'; }")
+    radio.check()
     visit.submit("Submit answers for grading", status=400)
     expect(visit.page.get_by_role("alert")).to_contain_text("Please check them")
 
