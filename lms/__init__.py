@@ -63,11 +63,13 @@ def register_blueprints(app):
 def register_cli(app):
     from lms.auth.cli import users_cli
     from lms.certificates.cli import certificates_cli
+    from lms.core.backup import register_backup_commands
     from lms.core.demo import demo_cli
     from lms.curricula.cli import curricula_cli
 
     for group in (users_cli, curricula_cli, demo_cli, certificates_cli):
         app.cli.add_command(group)
+    register_backup_commands(app)
 
 
 def register_errorhandlers(app):
