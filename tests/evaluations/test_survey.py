@@ -154,10 +154,12 @@ def test_comments_are_plain_text_of_at_most_2000_characters(client, auth, make_u
     assert _count(EvaluationResponse) == 0 and _count(EvaluationReceipt) == 0
     # A browser counts a line break as one character but sends two (CR LF): 2,982 characters
     # sent are 1,991 stored.
-    lines = "a\r\n" * 990 + "<b>bold</b>\x00"
+    with_nul = client.post(SURVEY, data=form_data(curriculum, [], {"most-useful": "a\x00b"}))
+    assert with_nul.status_code == 400 and _count(EvaluationResponse) == 0  # NUL is refused app-wide
+    lines = "a\r\n" * 990 + "<b>bold</b>"
     assert client.post(SURVEY, data=form_data(curriculum, [], {"most-useful": lines})).status_code == 302
     stored = db.session.scalar(select(EvaluationComment.text))
-    assert stored == "a\n" * 990 + "<b>bold</b>" and len(stored) == 1991  # NUL removed, HTML kept as text
+    assert stored == "a\n" * 990 + "<b>bold</b>" and len(stored) == 1991  # HTML kept as text
 
 
 def test_a_response_names_nobody_and_nothing_points_at_it(client, auth, make_user, curriculum):
