@@ -12,10 +12,11 @@ request (4xx) writes nothing: every table is unchanged, except that the audit lo
 
 URL numbers get the same treatment (test_url_numbers_survive_any_value).
 
-Known 500s are listed in KNOWN_500S at the end, each reproduced by an xfail(strict=True) test so
-the fix is tracked; the fuzz steers around exactly those inputs (and nothing else) so that it stays
-green and keeps looking for new ones. LMS_FUZZ_EXAMPLES sets the examples per target (25 by
-default; CI runs 200).
+The 500s this suite found (URL ids beyond the INTEGER range, NUL reaching PostgreSQL, a
+4300-digit attendance value) are fixed; FORMER_500S at the end keeps each one fixed. A known
+refusal without a message is still open: an xfail(strict=True) tracks it, and the fuzz accepts
+exactly that case (SILENT_409). LMS_FUZZ_EXAMPLES sets the examples per target (25 by default;
+CI runs 200).
 """
 
 import io
@@ -28,20 +29,20 @@ from urllib.parse import quote_from_bytes, urlsplit
 
 import pyotp
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, update
-from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.auth.models import User
 from lms.auth.reset import RESET_LINK_LIFETIME, create_password_link
 from lms.certificates.models import Certificate
 from lms.certificates.queries import certificate_by_code
+from lms.core.requests import MAX_URL_INT
 from lms.core.time import utcnow
 from lms.extensions import db, limiter
 from lms.quizzes.models import Answer, Attempt
-from tests.conftest import DATABASE_URL, PASSWORD, _TestConfig
+from tests.conftest import PASSWORD, _TestConfig
 from tests.security.state import database_state
 from tests.security.test_access_matrix import OK, URL_VALUES, expected_outcome
 from tests.security.world import log_in
@@ -49,12 +50,6 @@ from tests.security.world import log_in
 EXAMPLES = int(os.environ.get("LMS_FUZZ_EXAMPLES", 25))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-IS_POSTGRES = make_url(DATABASE_URL).get_backend_name() == "postgresql"
-#: the largest id the database's INTEGER columns hold; larger URL numbers are a known 500 (KNOWN_500S)
-LARGEST_ID = 2**31 - 1 if IS_POSTGRES else 2**63 - 1
-#: PostgreSQL refuses U+0000 in text and the app lets it through to queries: a known 500 there
-#: (KNOWN_500S). Until it is fixed the fuzz sends NUL on SQLite only.
-SEND_NUL = not IS_POSTGRES
 
 ONE_MB = 1024 * 1024
 HUGE_VALUES = ["x" * ONE_MB, "\u00f8" * (ONE_MB // 2), "9" * ONE_MB]
@@ -78,19 +73,15 @@ def any_value(valid):
     """A value for a field: one of its valid values, or something hostile. Str values may hold
     lone surrogates (sent as CESU-8 bytes); bytes values are sent as they are."""
     options = [
-        st.sampled_from([value for value in NASTY_VALUES if SEND_NUL or not has_nul(value)]),
-        st.text(st.characters(exclude_characters=None if SEND_NUL else "\x00"), max_size=80),
-        st.binary(max_size=40).filter(lambda value: SEND_NUL or not has_nul(value)),
+        st.sampled_from(NASTY_VALUES),
+        st.text(st.characters(), max_size=80),
+        st.binary(max_size=40),
         st.sampled_from(RAW_BYTES),
         st.integers(min_value=-(10**40), max_value=10**40).map(str),
     ]
     if valid:
         options.insert(0, st.sampled_from(valid))
     return st.one_of(options)
-
-
-def has_nul(value):
-    return (b"\x00" if isinstance(value, bytes) else "\x00") in value
 
 
 def _bytes(value):
@@ -326,17 +317,6 @@ class _Errors(logging.Handler):
 MESSAGE_MARKERS = ('role="alert"', 'class="error"', 'class="lead"', 'class="flash')
 
 
-def known_500(target, name, value):
-    """True if sending `name`=`value` to `target` is one of the known 500s (see KNOWN_500S)."""
-    if target is TARGETS["cohorts.attendance"] and name == "present":
-        return len(_bytes(value)) > ATTENDANCE_DIGITS_LIMIT and _bytes(value).isdigit()
-    return False
-
-
-#: CPython refuses int() of a decimal string longer than this (sys.get_int_max_str_digits)
-ATTENDANCE_DIGITS_LIMIT = 4300
-
-
 def _draw_pairs(data, target, world):
     pairs = []
     fields = target.fields(world) if callable(target.fields) else target.fields
@@ -360,7 +340,6 @@ def _draw_pairs(data, target, world):
             index = data.draw(st.integers(0, len(pairs) - 1), label="huge field")
             huge = LONG_QUERY_VALUES if target.method == "GET" else HUGE_VALUES
             pairs[index] = (pairs[index][0], data.draw(st.sampled_from(huge), label="huge"))
-    assume(not any(known_500(target, name, value) for name, value in pairs))
     return pairs
 
 
@@ -385,7 +364,7 @@ def _send(client, target, path, pairs, data):
                          b"\xef\xbb\xbfname,email,track\nA,a@example.org,x\n", b"email\n" + b"a@example.org\n" * 3,
                          b"name,email\n" + b"N,n@example.org\n" * 2100, b"x" * (ONE_MB // 2),
                          b"name,email\n\x00,\x00\n", b'name,email\n"unclosed,a@example.org\n']),
-    ).filter(lambda content: SEND_NUL or not has_nul(content)), label="file")
+    ), label="file")
     filename = data.draw(st.one_of(st.sampled_from(["roster.csv", "roster.CSV", "roster.txt", "roster.xlsx", "",
                                                     "../../etc/passwd.csv", "r\u00f8ster.csv", "a\x00.csv"]),
                                    st.text(st.characters(exclude_categories=["Cs"]), max_size=30)), label="filename")
@@ -482,7 +461,7 @@ def _allowed_actor(endpoint, method):
     return next(actor for actor in PREFERENCE if expected_outcome(endpoint, method, actor) == OK)
 
 
-#: known 4xx without a message (KNOWN_SILENT_REFUSALS below): deactivating an account that is already
+#: known 4xx without a message (test_known_silent_refusal_is_fixed below): deactivating an account that is already
 #: deactivated, or reactivating an active one, re-renders the account page with the error attached
 #: to a form the page does not show in that state
 SILENT_409 = {"admin.deactivate", "admin.reactivate"}
@@ -509,15 +488,16 @@ def _check(endpoint, response, sent, errors, before):
 @settings(FUZZ, max_examples=max(5, EXAMPLES // 5))
 @given(data=st.data())
 def test_url_numbers_survive_any_value(app, world, endpoint, rule, method, data):
-    """Ids of nothing, of someone else's things, 0 and the largest the database holds: never a 500.
-    (Numbers beyond that are a known 500: KNOWN_500S.)"""
+    """Ids of nothing, of someone else's things, 0, the largest the database holds and far beyond
+    it: never a 500 (beyond MAX_URL_INT the bounded int converter makes the route 404)."""
     errors = _Errors()
     app.logger.addHandler(errors)
     try:
         limiter.reset()
         client = app.test_client()
         log_in(client, world, _allowed_actor(endpoint, method))
-        number = st.one_of(st.sampled_from([0, 1, 2, LARGEST_ID - 1, LARGEST_ID]), st.integers(0, LARGEST_ID))
+        number = st.one_of(st.sampled_from([0, 1, MAX_URL_INT, MAX_URL_INT + 1, 2**63 - 1, 2**63, 10**30]),
+                           st.integers(0, MAX_URL_INT), st.integers(0, 10**40))
         values = {name: str(data.draw(number, label=f"<{name}>")) for name in _int_names(rule)
                   if data.draw(st.booleans(), label=f"<{name}> hostile")}
         path = _path(endpoint, world, values)
@@ -533,34 +513,28 @@ def test_every_url_number_is_classified():
     assert names - LOOKED_UP_IDS - COMPARED_NUMBERS == set(), "say in LOOKED_UP_IDS or COMPARED_NUMBERS how it is used"
 
 
-# --- Known 500s, reported to the lead: each xfail(strict=True) turns red once fixed ------------
+# --- 500s this suite found, now fixed: each stays fixed ----------------------------------------
+# - URL ids beyond the INTEGER range reached a query (SQLite OverflowError, PostgreSQL
+#   NumericValueOutOfRange) on every route looking an <int:..._id> up: the bounded int converter
+#   (lms/core/requests.py) now makes them 404.
+# - NUL in a form or query value reached PostgreSQL (psycopg DataError), even on the login form
+#   before anyone signed in: refused with 400 before any view now.
+# - an attendance `present` value of more than 4300 digits raised ValueError in int(): ignored now.
+# - a roster file the csv module cannot read (a cell beyond its 128 KB field limit) raised
+#   csv.Error: reported on the result page now.
 
-# When one is fixed its strict xfail fails: remove the marker, and the fuzz's detour (LARGEST_ID,
-# SEND_NUL, known_500, SILENT_409). Reasons stay one line in pytest's summary; the detail:
-# - URL ids: SQLite raises OverflowError, PostgreSQL NumericValueOutOfRange, for every <int:...>
-#   looked up by primary key. Fix: an int converter with max=2**31-1, so such URLs 404.
-# - NUL: psycopg refuses U+0000 in text (DataError), wherever a value reaches a query, including
-#   the login form before anyone is signed in. Fix: refuse NUL in request values with a 400.
-# - attendance: `int(value)` for `value.isdigit()` raises ValueError beyond 4300 digits (CPython's
-#   int max str digits). Fix: bound the length first.
-BEYOND_ID = LARGEST_ID + 1
-ID_REASON = f"known 500: URL id {BEYOND_ID} is beyond the database's INTEGER range"
-NUL_REASON = "known 500 on PostgreSQL: NUL in a form or query value reaches a query"
-DIGITS_REASON = "known 500: int() of an attendance value with more than 4300 digits"
-
-
-def _id_case(endpoint, rule, method, name):
-    return pytest.param(endpoint, method, name, None, id=f"{endpoint}-{method}-<{name}>-beyond-integer-range")
+def _id_case(endpoint, method, name):
+    return pytest.param(endpoint, method, name, None, 404, id=f"{endpoint}-{method}-<{name}>-beyond-integer-range")
 
 
 def _nul_case(case_id, endpoint, method, form):
-    return pytest.param(endpoint, method, None, form, id=case_id)
+    return pytest.param(endpoint, method, None, form, 400, id=case_id)
 
 
-KNOWN_500S = [
-    *[_id_case(endpoint, rule, method, name) for endpoint, rule, method in INT_RULES
+FORMER_500S = [
+    *[_id_case(endpoint, method, name) for endpoint, rule, method in INT_RULES
       for name in _int_names(rule) if name in LOOKED_UP_IDS],
-    pytest.param("cohorts.attendance", "POST", None, {"present": "9" * 5000},
+    pytest.param("cohorts.attendance", "POST", None, {"present": "9" * 5000}, 302,
                  id="cohorts.attendance-present-with-5000-digits"),
     _nul_case("auth.login-email-with-nul", "auth.login", "POST", {"email": "a\x00@example.org", "password": "x"}),
     _nul_case("auth.register-name-with-nul", "auth.register", "POST", {
@@ -573,24 +547,36 @@ KNOWN_500S = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "method", "name", "form"), KNOWN_500S)
-def test_known_500_is_fixed(app, world, endpoint, method, name, form):
-    """Passes once the 500 is fixed; until then strict xfail keeps the suite green and the bug visible."""
+@pytest.mark.parametrize(("endpoint", "method", "name", "form", "status"), FORMER_500S)
+def test_former_500_stays_fixed(app, world, endpoint, method, name, form, status):
     errors = _Errors()
     app.logger.addHandler(errors)
     try:
         client = app.test_client()
         log_in(client, world, _allowed_actor(endpoint, method))
-        path = _path(endpoint, world, {name: str(BEYOND_ID)} if name else {})
+        path = _path(endpoint, world, {name: str(MAX_URL_INT + 1)} if name else {})
+        before = database_state()
         if method == "GET":
             response = client.get(f"{path}?{urlencoded(form.items())}" if form else path)
         else:
             response = client.post(path, data=urlencoded((form or {}).items()),
                                    content_type="application/x-www-form-urlencoded")
-        assert response.status_code < 500, f"HTTP {response.status_code} for {method} {path} {form!r}\n" + \
+        assert response.status_code == status, f"HTTP {response.status_code} for {method} {path} {form!r}\n" + \
             "\n".join(errors.records)
+        if status >= 400:
+            _check(endpoint, response, f"{method} {path} {form!r}", errors, before)
     finally:
         app.logger.removeHandler(errors)
+
+
+def test_an_unreadable_roster_file_is_reported(app, world):
+    client = app.test_client()
+    log_in(client, world, "trainer")
+    roster = io.BytesIO(b"name,email\n" + b"x" * 200_000 + b",a@example.org\n")
+    response = client.post(f"/trainer/cohorts/{world.cohort_id}/roster/import",
+                           data={"roster": (roster, "roster.csv")}, content_type="multipart/form-data")
+    assert response.status_code < 500
+    assert "could not be read as CSV" in response.get_data(as_text=True)
 
 
 SILENT_REASON = "known 409 without a message: the refusal is attached to a form the account page hides"
