@@ -3,12 +3,14 @@ is set), a client, an `auth` helper, the fixture curriculum and a SQL query coun
 
 import os
 import tempfile
+import weakref
 from pathlib import Path
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
 
 import lms.auth.models
 from config import TestingConfig
@@ -70,6 +72,24 @@ class IsolatedClient(FlaskClient):
             db.session.commit()
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+_engines_in_use = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection):
+    _engines_in_use.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_pooled_connections():
+    """Every app a test creates has its own engine and pool. Close their connections when the test
+    ends: PostgreSQL allows 100 clients, and pools left to the garbage collector used them all up
+    in the concurrency tests."""
+    yield
+    for engine in list(_engines_in_use):
+        engine.dispose()
 
 
 @pytest.fixture(autouse=True)
