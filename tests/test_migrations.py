@@ -63,3 +63,21 @@ def test_every_revision_file_has_a_reviewed_name():
     versions = os.path.join(os.path.dirname(__file__), "..", "migrations", "versions")
     names = sorted(name for name in os.listdir(versions) if name.endswith(".py"))
     assert names and all(name[:4].isdigit() and "_" in name for name in names)
+
+
+def test_name_search_keys_are_filled_for_existing_people(scratch_url):
+    app = _app_for(scratch_url)
+    with app.app_context():
+        upgrade(revision="0005_evaluations")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO \"user\" (email, password_hash, role, name, agency, discipline, jurisdiction, active, "
+                "session_version, time_accommodation, created_at) VALUES ('c@example.org', 'x', 'trainee', "
+                "'Chloé  ŊA Begay', '', '', '', true, 1, 1.0, '2026-01-01 00:00:00')"))
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text('SELECT name_key FROM "user"')).scalar_one() == "chloe ŋa begay"
+        downgrade(revision="0005_evaluations")
+        with db.engine.connect() as connection:
+            assert "name_key" not in {column["name"] for column in inspect(connection).get_columns("user")}
+        db.engine.dispose()

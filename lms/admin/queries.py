@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort
 from lms.core.audit import AuditEvent
+from lms.core.text import search_key
 from lms.curricula.models import Curriculum, Lesson, Module, Question, Quiz
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -83,17 +84,17 @@ def search_users(text="", role="", status="", page=1, per_page=PER_PAGE):
     """A page of users whose name or email contains `text`, filtered by role and active status,
     ordered by name; two queries."""
     conditions = []
-    text = (text or "").strip().lower()
+    text = (text or "").strip()
     if text:
-        conditions.append(or_(func.lower(User.name).contains(text, autoescape=True),
-                              func.lower(User.email).contains(text, autoescape=True)))
+        conditions.append(or_(User.name_key.contains(search_key(text), autoescape=True),
+                              User.email.contains(text.lower(), autoescape=True)))
     if role:
         conditions.append(User.role == role)
     if status == "active":
         conditions.append(User.active.is_(True))
     elif status == "deactivated":
         conditions.append(User.active.is_(False))
-    items = select(User).where(*conditions).order_by(func.lower(User.name), User.id)
+    items = select(User).where(*conditions).order_by(User.name_key, User.id)
     count = select(func.count()).select_from(User).where(*conditions)
     return _page(items, count, page, per_page, scalars=True)
 

@@ -3,10 +3,12 @@
 import enum
 
 from flask_login import UserMixin
+from sqlalchemy.orm import validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth.passwords import normalize as normalize_password
 from lms.core.audit import AuditEvent
+from lms.core.text import SEARCH_KEY_LENGTH, search_key, search_key_default
 from lms.core.time import utcnow
 from lms.extensions import db
 
@@ -31,6 +33,8 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String(256), nullable=False)
     role = db.Column(db.String(16), nullable=False, default=Role.TRAINEE.value)
     name = db.Column(db.String(120), nullable=False)
+    #: the name folded for search (lms.core.text.search_key), kept in step with `name`
+    name_key = db.Column(db.String(SEARCH_KEY_LENGTH), nullable=False, default=search_key_default("name"))
     agency = db.Column(db.String(160), nullable=False, default="")
     discipline = db.Column(db.String(80), nullable=False, default="")
     jurisdiction = db.Column(db.String(160), nullable=False, default="")
@@ -57,6 +61,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    @validates("name")
+    def _keep_name_key(self, _, name):
+        self.name_key = search_key(name)
+        return name
 
     @property
     def is_staff(self):

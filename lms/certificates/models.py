@@ -2,7 +2,10 @@
 
 import enum
 
+from sqlalchemy.orm import validates
+
 from lms.certificates.codes import format_code
+from lms.core.text import SEARCH_KEY_LENGTH, search_key, search_key_default
 from lms.core.time import utcnow
 from lms.extensions import db
 
@@ -35,6 +38,9 @@ class Certificate(db.Model):
     curriculum_id = db.Column(db.Integer, db.ForeignKey("curriculum.id"), nullable=False)
     # What the certificate says is copied at issue, so later edits never change an issued record.
     learner_name = db.Column(db.String(120), nullable=False)
+    #: the name folded for search (lms.core.text.search_key)
+    learner_name_key = db.Column(db.String(SEARCH_KEY_LENGTH), nullable=False,
+                                 default=search_key_default("learner_name"))
     curriculum_title = db.Column(db.String(255), nullable=False)
     curriculum_version = db.Column(db.String(64), nullable=False)
     track = db.Column(db.String(16), nullable=False)
@@ -55,6 +61,11 @@ class Certificate(db.Model):
             "revocation_reason IS NULL OR revocation_reason IN "
             "('superseded', 'issued_in_error', 'misconduct', 'other')", name="reason_known"),
     )
+
+    @validates("learner_name")
+    def _keep_name_key(self, _, name):
+        self.learner_name_key = search_key(name)
+        return name
 
     @property
     def display_code(self):

@@ -4,6 +4,7 @@ from sqlalchemy import func, or_, select
 
 from lms.certificates.codes import normalize_code
 from lms.certificates.models import Certificate
+from lms.core.text import search_key
 from lms.extensions import db
 
 SEARCH_LIMIT = 50
@@ -38,8 +39,7 @@ def search_certificates(text):
     text = (text or "").strip()
     if text:
         code = normalize_code(text)
-        pattern = f"%{text.lower()}%"
-        conditions = [func.lower(Certificate.learner_name).like(pattern)]
+        conditions = [Certificate.learner_name_key.contains(search_key(text), autoescape=True)]
         if code:
             conditions.append(Certificate.code == code)
         query = query.where(or_(*conditions))

@@ -246,3 +246,19 @@ def test_user_values_are_escaped(client, admin, make_user):
     html = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<img src=x>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_search_finds_names_beyond_ascii_with_or_without_accents(client, admin, make_user):
+    make_user(name="Wanbli Ŋa Redcloud")
+    make_user(name="Chloé Begay")
+    html = client.get("/admin/users?q=ŋA").get_data(as_text=True)
+    assert "Wanbli Ŋa Redcloud" in html and "Chloé Begay" not in html
+    html = client.get("/admin/users?q=chloe").get_data(as_text=True)
+    assert "Chloé Begay" in html and "Wanbli Ŋa Redcloud" not in html
+
+
+def test_a_renamed_user_is_found_by_the_new_name(client, admin, make_user):
+    user = make_user(name="Old Name")
+    user.name = "Émilie Nez"
+    db.session.commit()
+    assert "Émilie Nez" in client.get("/admin/users?q=emilie").get_data(as_text=True)

@@ -12,6 +12,7 @@ from lms.certificates.codes import normalize_code
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Attendance, Cohort, CohortTrainer
 from lms.cohorts.reports import learner_records_for_cohort
+from lms.core.text import search_key
 from lms.core.time import utcnow
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
@@ -55,6 +56,9 @@ def test_generated_histories_follow_the_rules(app, runner, curriculum):
     assert len({user.password_hash for user in trainees}) == 1  # hashed once, shared
     assert check_password_hash(trainees[0].password_hash, app.config["DEMO_PASSWORD"])
     assert all(_count_trainers(cohort.id) >= 1 for cohort in db.session.scalars(select(Cohort)))
+    assert all(user.name_key == search_key(user.name) for user in trainees)  # bulk inserts fill the key too
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert certificates and all(c.learner_name_key == search_key(c.learner_name) for c in certificates)
 
     statuses = Counter()
     for cohort in db.session.scalars(select(Cohort)).all():
