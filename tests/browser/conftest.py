@@ -33,14 +33,17 @@ _DATABASE_PATH = Path(tempfile.gettempdir()) / f"lms-browser-{os.getpid()}-{uuid
 
 
 class BrowserConfig(_TestConfig):
-    """The testing config with CSRF on, as in production, on a file the server threads share."""
+    """The testing config with CSRF and staff two-step verification on, as in production, on a
+    file the server threads share."""
 
     WTF_CSRF_ENABLED = True
+    MFA_ENFORCED = True
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{_DATABASE_PATH}"
     # One address registers and logs in dozens of times here; the limits have their own tests.
     REGISTER_LIMIT = "1000 per hour"
     LOGIN_LIMIT = "1000 per minute"
     VERIFY_LIMIT = "1000 per minute"
+    MFA_LIMIT = "1000 per minute"
 
 
 @dataclass

@@ -2,10 +2,12 @@
 database, and the answer key of a drawn attempt (the test may read it; the page never shows it)."""
 
 import itertools
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pyotp
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
@@ -21,6 +23,11 @@ class Account:
     email: str
     name: str
     password: str = PASSWORD
+    totp_secret: str | None = None  # staff with two-step verification on
+
+    def current_code(self):
+        """The code the account's authenticator app shows now."""
+        return pyotp.TOTP(self.totp_secret).now()
 
 
 class Seeder:
@@ -51,12 +58,99 @@ class Seeder:
         from lms.auth.operations import create_user
 
         number = next(self._numbers)
-        email = f"learner-{number}-{uuid.uuid4().hex[:6]}@example.test"
+        email = f"learner-{number}-{uuid.uuid4().hex[:6]}@example.org"
         name = name or f"Learner {number}"
         with self._session():
             create_user(email=email, password=PASSWORD, name=name, agency="County Probation",
                         discipline="probation", jurisdiction="Fixture County")
         return Account(email=email, name=name)
+
+    def staff(self, role, two_step=True):
+        """A new trainer or admin. With `two_step`, verification is already on, set up with the
+        previous 30-second code so that the code of the moment still works at the next login."""
+        from lms.auth import mfa
+        from lms.auth.operations import create_user
+
+        number = next(self._numbers)
+        email = f"{role}-{number}-{uuid.uuid4().hex[:6]}@example.org"
+        name = f"{role.title()} {number}"
+        secret = None
+        with self._session():
+            user = create_user(email=email, password=PASSWORD, name=name, role=role, agency="State Academy")
+            if two_step:
+                secret = mfa.start_enrollment(user)
+                previous_code = pyotp.TOTP(secret).at(time.time() - mfa.TOTP_INTERVAL)
+                assert mfa.enable(user, previous_code), "could not turn two-step verification on"
+        return Account(email=email, name=name, totp_secret=secret)
+
+    def cohort(self, trainer, learners=(), delivery="in_person", name=None):
+        """A cohort of the fixture curriculum run by `trainer`, with `learners` enrolled; its id."""
+        from lms.auth.operations import find_user_by_email
+        from lms.cohorts import operations
+        from lms.learning import queries
+
+        with self._session():
+            actor = find_user_by_email(trainer.email)
+            curriculum = queries.curriculum_by_key(self.curriculum_key)
+            cohort = operations.create_cohort(
+                actor, curriculum_id=curriculum.id, name=name or f"Pine County academy {next(self._numbers)}",
+                location="Pine County Justice Center", delivery_mode=delivery)
+            for account in learners:
+                operations.enroll_in_cohort(find_user_by_email(account.email), cohort)
+            return cohort.id
+
+    def attend(self, trainer, cohort_id, day_number, accounts):
+        """The trainer marks `accounts` present (and everyone else in the cohort absent) on a day."""
+        from lms.auth.operations import find_user_by_email
+        from lms.cohorts import operations
+        from lms.cohorts.models import Cohort
+
+        with self._session() as session:
+            present = [self._learner(account.email)[1].id for account in accounts]
+            operations.record_attendance(session.get(Cohort, cohort_id), find_user_by_email(trainer.email),
+                                         day_number, present)
+
+    def evaluate(self, account, rating=4, comment="The scenarios were the most useful part."):
+        """The learner answers every item of the end-of-course evaluation with `rating`."""
+        from lms.evaluations import operations, queries
+
+        with self._session():
+            _, enrollment, curriculum, outline = self._learner(account.email)
+            ratings = {item.id: rating for item in queries.current_items(curriculum.id)}
+            comments = {question.id: comment for question in queries.current_questions(curriculum.id)}
+            assert operations.submit_evaluation(enrollment, outline, ratings, comments)
+
+    def revoke(self, admin, code, reason="issued_in_error"):
+        from lms.auth.operations import find_user_by_email
+        from lms.certificates import operations
+        from lms.certificates.queries import certificate_by_code
+
+        with self._session():
+            operations.revoke_certificate(certificate_by_code(code), reason, find_user_by_email(admin.email))
+
+    def reported_cohort(self, trainer, size=5):
+        """An online cohort of `size` learners who took the pre-test (half of them failing it),
+        finished the course and answered the evaluation: every report has figures. Its id."""
+        learners = [self.account() for _ in range(size)]
+        cohort_id = self.cohort(trainer, learners, delivery="online")
+        for number, account in enumerate(learners):
+            self.take(account, "pretest", right=number % 2 == 0)
+            self.finish_day_one(account)
+            for module_key in DAY_TWO_MODULES:
+                self.finish_module(account, module_key)
+            self.take(account, "posttest")
+            self.evaluate(account, rating=3 + number % 3)
+        return cohort_id
+
+    def password_link(self, account):
+        """A one-time set-password link for the account, as staff would hand it over."""
+        from datetime import timedelta
+
+        from lms.auth.operations import find_user_by_email
+        from lms.auth.reset import create_password_link
+
+        with self._session():
+            return f"/password/{create_password_link(find_user_by_email(account.email), None, timedelta(days=14))}"
 
     def enroll(self, account, track="introductory"):
         from lms.learning import operations

@@ -1,5 +1,5 @@
-"""Every kind of page a learner or a visitor can reach meets WCAG 2.1 AA (Section 508) as far as
-axe-core can tell, has one h1, a skip link to <main>, labelled controls and described errors,
+"""Every kind of page a learner, a trainer, an administrator or a visitor can reach meets WCAG 2.1
+AA (Section 508) as far as axe-core can tell, has one h1, a skip link to <main>, labelled controls and described errors,
 weighs at most 100 KB and does not scroll sideways on a 375 px wide phone (issue 8).
 
 Each entry below brings a fresh browser to one page in one state; add an entry for a new page."""
@@ -58,6 +58,30 @@ class Visit:
         account = self.learner()
         self.seed.finish_curriculum(account)
         return account
+
+    def staff(self, role="trainer"):
+        """A trainer or administrator logged in with password and a code from their app."""
+        account = self.seed.staff(role)
+        self.login(account)
+        self.page.get_by_label("Verification code", exact=True).fill(account.current_code())
+        self.submit("Verify")
+        return account
+
+    def cohort_of_three(self, delivery="in_person"):
+        """A logged-in trainer whose cohort has a learner done with Day 1, one at risk, one not
+        started; the cohort's id."""
+        trainer = self.staff()
+        learners = [self.seed.account(name) for name in ("Ana Ŋa Lopez", "Ben Øster", "Chloé Begay")]
+        cohort_id = self.seed.cohort(trainer, learners, delivery=delivery)
+        self.seed.finish_day_one(learners[0])
+        for _ in range(2):
+            self.seed.take(learners[1], "basics", right=False)
+        return cohort_id
+
+    def reported_cohort(self):
+        """A logged-in trainer whose online cohort has five finished learners; the cohort's id."""
+        trainer = self.staff()
+        return self.seed.reported_cohort(trainer)
 
 
 def _catalog(visit):
@@ -298,6 +322,263 @@ def _verify_not_found(visit):
     visit.goto("/verify/CASOM-0000-0000-0000", status=404)
 
 
+# --- trainers and administrators ---------------------------------------------------------------
+
+ROSTER = (b"name,email,track,agency,discipline\n"
+          b"Dana Whitehorse,dana.whitehorse.{n}@example.org,advanced,Tribal Police,law enforcement\n"
+          b"Nobody,not-an-email,introductory,Somewhere,probation\n")
+
+
+def _login_second_step(visit):
+    account = visit.seed.staff("trainer")
+    visit.login(account)
+    expect(heading(visit.page)).to_have_text("Two-step verification")
+
+
+def _login_second_step_wrong_code(visit):
+    account = visit.seed.staff("trainer")
+    visit.login(account)
+    visit.page.get_by_label("Verification code", exact=True).fill("000000")
+    visit.submit("Verify", status=400)
+    expect(visit.page.get_by_role("alert")).to_be_visible()
+
+
+def _mfa_required(visit):
+    visit.login(visit.seed.staff("trainer", two_step=False))
+    visit.goto("/trainer/cohorts")
+    expect(visit.page.locator("main")).to_contain_text("Your role requires two-step verification")
+
+
+def _mfa_setup(visit):
+    _mfa_required(visit)
+    visit.submit("I have an app: show the code to scan")
+    expect(visit.page.locator("#manual-key")).to_be_visible()
+
+
+def _mfa_setup_wrong_code(visit):
+    _mfa_setup(visit)
+    visit.page.get_by_label("Code from the app", exact=True).fill("123")
+    visit.submit("Turn on two-step verification", status=400)
+    expect(visit.page.get_by_role("alert")).to_be_visible()
+
+
+def _recovery_codes(visit):
+    import pyotp
+
+    _mfa_setup(visit)
+    secret = visit.page.locator("#manual-key").inner_text().replace(" ", "")
+    visit.page.get_by_label("Code from the app", exact=True).fill(pyotp.TOTP(secret).now())
+    visit.submit("Turn on two-step verification")
+    expect(heading(visit.page)).to_have_text("Your recovery codes")
+
+
+def _account(visit):
+    visit.learner()
+    visit.goto("/account")
+
+
+def _account_staff(visit):
+    visit.staff()
+    visit.goto("/account")
+    expect(visit.page.locator("main")).to_contain_text("Two-step verification")
+
+
+def _reauthenticate(visit):
+    visit.learner()
+    visit.page.context.clear_cookies()
+    visit.learner()
+    visit.goto("/reauthenticate")
+
+
+def _cohorts_empty(visit):
+    visit.staff()
+    visit.goto("/trainer/cohorts")
+    expect(visit.page.locator("main")).to_contain_text("You have no cohorts yet")
+
+
+def _cohorts_list(visit):
+    visit.cohort_of_three()
+    visit.goto("/trainer/cohorts")
+    expect(visit.page.get_by_role("table")).to_contain_text("Pine County academy")
+
+
+def _cohort_new(visit):
+    visit.staff()
+    visit.goto("/trainer/cohorts/new")
+
+
+def _cohort_new_with_errors(visit):
+    visit.staff()
+    visit.goto("/trainer/cohorts/new")
+    visit.page.get_by_label("Day 1 date", exact=True).fill("2027-03-04")
+    visit.page.get_by_label("Day 2 date", exact=True).fill("2027-03-01")
+    visit.submit("Save cohort", status=400)
+    expect(visit.page.get_by_role("alert")).to_be_visible()
+
+
+def _cohort_edit(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/edit")
+
+
+def _cohort_overview(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}")
+    expect(visit.page.locator("main")).to_contain_text("Join code")
+
+
+def _roster(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/roster")
+
+
+def _roster_import_result(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/roster")
+    roster = ROSTER.replace(b"{n}", str(cohort_id).encode())
+    visit.page.get_by_label("Roster CSV file", exact=True).set_input_files(
+        files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": roster}])
+    visit.submit("Import roster")
+    expect(visit.page.get_by_role("table", name="Invitation links")).to_be_visible()
+
+
+def _attendance(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/attendance/1")
+    visit.page.get_by_label("Ana Ŋa Lopez (not recorded)").check()
+    visit.submit("Save attendance")
+    expect(visit.page.locator("main")).to_contain_text("Ana Ŋa Lopez (present)")
+
+
+def _attendance_check_in_open(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/attendance/2")
+    visit.submit("Open check-in")
+    expect(visit.page.locator("main")).to_contain_text("valid until")
+
+
+def _sign_in_sheet(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/attendance/1/sheet")
+
+
+def _progress_grid(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/progress")
+    expect(visit.page.get_by_role("table")).to_contain_text("At risk")
+
+
+def _progress_grid_filtered(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/progress?status=at_risk&sort=-progress")
+    expect(visit.page.get_by_role("table")).to_contain_text("Ben Øster")
+
+
+def _learner_record(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/progress")
+    with visit.page.expect_navigation():
+        visit.page.get_by_role("link", name="Ben Øster").click()
+    expect(visit.page.locator("main")).to_contain_text("not passed")
+
+
+def _report(path, text):
+    def visit_report(visit):
+        cohort_id = visit.reported_cohort()
+        visit.goto(f"/trainer/cohorts/{cohort_id}/{path}")
+        expect(visit.page.locator("main")).to_contain_text(text)
+    return visit_report
+
+
+def _evaluation_suppressed(visit):
+    cohort_id = visit.cohort_of_three()
+    visit.goto(f"/trainer/cohorts/{cohort_id}/evaluation")
+    expect(visit.page.locator("main")).to_contain_text("Nothing else is shown until")
+
+
+def _evaluation_curriculum(visit):
+    visit.reported_cohort()
+    visit.goto("/trainer/curricula/fixture-course/evaluation")
+
+
+def _evaluation_survey(visit):
+    account = visit.learner()
+    visit.seed.finish_curriculum(account)
+    visit.goto("/curricula/fixture-course/evaluation")
+    expect(visit.page.get_by_role("button", name="Send my evaluation")).to_be_visible()
+
+
+def _join(visit):
+    visit.learner()
+    visit.goto("/join")
+
+
+def _join_with_errors(visit):
+    visit.learner()
+    visit.goto("/join")
+    visit.page.get_by_label("Cohort join code", exact=True).fill("NOPE-NOPE")
+    visit.submit("Join cohort", status=400)
+    expect(visit.page.get_by_role("alert")).to_be_visible()
+
+
+def _check_in(visit):
+    visit.learner()
+    visit.goto("/check-in")
+
+
+def _set_password(visit):
+    account = visit.seed.account()
+    visit.goto(visit.seed.password_link(account))
+    expect(visit.page.get_by_role("button", name="Set password")).to_be_visible()
+
+
+def _admin(path, text):
+    def visit_admin(visit):
+        visit.cohort_of_three()
+        visit.page.context.clear_cookies()
+        visit.staff("admin")
+        visit.goto(path)
+        expect(visit.page.locator("main")).to_contain_text(text)
+    return visit_admin
+
+
+def _admin_user(visit):
+    learner = visit.seed.account("Dana Ŋa Whitehorse")
+    visit.staff("admin")
+    visit.goto(f"/admin/users?q={learner.email}")
+    with visit.page.expect_navigation():
+        visit.page.locator("main").get_by_role("link", name="Dana Ŋa Whitehorse").click()
+    expect(visit.page.get_by_role("button", name="Sign out everywhere")).to_be_visible()
+
+
+def _completed_certificate(visit):
+    account = visit.seed.enroll(visit.seed.account("Chloé Ŋa Begay"))
+    visit.seed.finish_curriculum(account)
+    return visit.seed.certificate_code(account)
+
+
+def _admin_certificate(visit):
+    code = _completed_certificate(visit)
+    visit.staff("admin")
+    visit.goto(f"/admin/certificates/{code}")
+    expect(visit.page.get_by_role("button", name="Revoke certificate")).to_be_visible()
+
+
+def _admin_certificate_revoked(visit):
+    code = _completed_certificate(visit)
+    admin = visit.staff("admin")
+    visit.seed.revoke(admin, code)
+    visit.goto(f"/admin/certificates/{code}")
+    expect(visit.page.locator("main")).to_contain_text("Revoked")
+
+
+def _verify_revoked(visit):
+    code = _completed_certificate(visit)
+    visit.seed.revoke(visit.seed.staff("admin"), code)
+    visit.goto(f"/verify/{code}")
+    expect(heading(visit.page)).to_contain_text("revoked")
+
+
 PAGES = {
     "catalog": _catalog,
     "curriculum-anonymous": _curriculum_anonymous,
@@ -337,6 +618,50 @@ PAGES = {
     "verify-with-errors": _verify_form_with_errors,
     "verify-valid": _verify_valid,
     "verify-not-found": _verify_not_found,
+    "verify-revoked": _verify_revoked,
+    "set-password-link": _set_password,
+    "account": _account,
+    "account-staff": _account_staff,
+    "reauthenticate": _reauthenticate,
+    "login-second-step": _login_second_step,
+    "login-second-step-wrong-code": _login_second_step_wrong_code,
+    "mfa-required": _mfa_required,
+    "mfa-setup": _mfa_setup,
+    "mfa-setup-wrong-code": _mfa_setup_wrong_code,
+    "mfa-recovery-codes": _recovery_codes,
+    "join": _join,
+    "join-with-errors": _join_with_errors,
+    "check-in": _check_in,
+    "evaluation-survey": _evaluation_survey,
+    "cohorts-empty": _cohorts_empty,
+    "cohorts-list": _cohorts_list,
+    "cohort-new": _cohort_new,
+    "cohort-new-with-errors": _cohort_new_with_errors,
+    "cohort-edit": _cohort_edit,
+    "cohort-overview": _cohort_overview,
+    "roster": _roster,
+    "roster-import-result": _roster_import_result,
+    "attendance": _attendance,
+    "attendance-check-in-open": _attendance_check_in_open,
+    "sign-in-sheet": _sign_in_sheet,
+    "progress-grid": _progress_grid,
+    "progress-grid-filtered": _progress_grid_filtered,
+    "learner-record": _learner_record,
+    "report-completion": _report("reports/completion", "Certificates (valid)"),
+    "report-knowledge-gain": _report("reports/gain", "Knowledge gain"),
+    "report-item-analysis": _report("reports/items", "Item analysis"),
+    "evaluation-summary": _report("evaluation", "Response rate"),
+    "evaluation-summary-suppressed": _evaluation_suppressed,
+    "evaluation-curriculum-summary": _evaluation_curriculum,
+    "admin-home": _admin("/admin/", "Administration"),
+    "admin-users": _admin("/admin/users", "Ana Ŋa Lopez"),
+    "admin-user": _admin_user,
+    "admin-audit-log": _admin("/admin/audit", "cohort.created"),
+    "admin-imports": _admin("/admin/imports", "fixture-course"),
+    "admin-certificates": _admin("/admin/certificates", "Certificates"),
+    "admin-all-cohorts": _admin("/trainer/cohorts", "All cohorts"),
+    "admin-certificate": _admin_certificate,
+    "admin-certificate-revoked": _admin_certificate_revoked,
 }
 
 
