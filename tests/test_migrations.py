@@ -65,19 +65,63 @@ def test_every_revision_file_has_a_reviewed_name():
     assert names and all(name[:4].isdigit() and "_" in name for name in names)
 
 
-def test_name_search_keys_are_filled_for_existing_people(scratch_url):
+def _rows_pointing_at_users(connection):
+    return (connection.execute(text("SELECT count(*) FROM mfa_recovery_code")).scalar_one(),
+            connection.execute(text("SELECT actor_id FROM audit_event")).scalar_one())
+
+
+def test_name_search_keys_are_filled_in_place_for_existing_people(scratch_url):
+    """Filled for existing rows, and added and removed without copying the user table, which
+    would delete (CASCADE) or blank (SET NULL) the rows that point at it."""
     app = _app_for(scratch_url)
     with app.app_context():
         upgrade(revision="0005_evaluations")
         with db.engine.begin() as connection:
             connection.execute(text(
-                "INSERT INTO \"user\" (email, password_hash, role, name, agency, discipline, jurisdiction, active, "
-                "session_version, time_accommodation, created_at) VALUES ('c@example.org', 'x', 'trainee', "
-                "'Chloé  ŊA Begay', '', '', '', true, 1, 1.0, '2026-01-01 00:00:00')"))
+                "INSERT INTO \"user\" (id, email, password_hash, role, name, agency, discipline, jurisdiction, "
+                "active, session_version, time_accommodation, created_at) VALUES (7, 'c@example.org', 'x', "
+                "'trainee', 'Chloé  ŊA Begay', '', '', '', true, 1, 1.0, '2026-01-01 00:00:00')"))
+            connection.execute(text("INSERT INTO mfa_recovery_code (user_id, code_hash, created_at) "
+                                    "VALUES (7, 'h', '2026-01-01 00:00:00')"))
+            connection.execute(text("INSERT INTO audit_event (occurred_at, actor_id, action, outcome, details) "
+                                    "VALUES ('2026-01-01 00:00:00', 7, 'auth.login', 'success', '{}')"))
         upgrade()
         with db.engine.connect() as connection:
             assert connection.execute(text('SELECT name_key FROM "user"')).scalar_one() == "chloe ŋa begay"
+            assert _rows_pointing_at_users(connection) == (1, 7)
         downgrade(revision="0005_evaluations")
         with db.engine.connect() as connection:
             assert "name_key" not in {column["name"] for column in inspect(connection).get_columns("user")}
+            assert _rows_pointing_at_users(connection) == (1, 7)
+        db.engine.dispose()
+
+
+def test_upgrading_a_database_with_records_keeps_every_record(scratch_url):
+    """0003 rebuilds the enrollment table on SQLite (a new foreign key); with the app's foreign
+    keys on, dropping the old table fails when a certificate points at it, and rows with
+    ON DELETE CASCADE would go with it. Migrations run with foreign keys off and checked after."""
+    app = _app_for(scratch_url)
+    with app.app_context():
+        upgrade(revision="0002_certificates")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO curriculum (id, key, title, summary, credit_hours, sequential_days, version, imported_at) "
+                "VALUES (1, 'c', 'C', '', 14, true, 'v1', '2026-01-01 00:00:00')",
+                "INSERT INTO \"user\" (id, email, password_hash, role, name, agency, discipline, jurisdiction, active, "
+                "session_version, time_accommodation, created_at) VALUES (7, 'c@example.org', 'x', 'trainee', 'Ana', "
+                "'', '', '', true, 1, 1.0, '2026-01-01 00:00:00')",
+                "INSERT INTO enrollment (id, user_id, curriculum_id, track, enrolled_at, completed_at, "
+                "last_activity_at) VALUES (3, 7, 1, 'introductory', '2026-01-01 00:00:00', '2026-01-02 00:00:00', "
+                "'2026-01-02 00:00:00')",
+                "INSERT INTO certificate (code, enrollment_id, sequence, user_id, curriculum_id, learner_name, "
+                "curriculum_title, curriculum_version, track, credit_hours, completed_at, issued_at) VALUES "
+                "('ABCDEFGHJKMN', 3, 1, 7, 1, 'Ana', 'C', 'v1', 'introductory', 14, '2026-01-02 00:00:00', "
+                "'2026-01-02 00:00:00')",
+            ):
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            certificate = connection.execute(text("SELECT enrollment_id, learner_name_key FROM certificate")).one()
+            assert tuple(certificate) == (3, "ana")
+            assert connection.execute(text("SELECT cohort_id FROM enrollment")).scalar_one() is None
         db.engine.dispose()

@@ -22,14 +22,18 @@ depends_on = None
 KEYS = (("user", "name", "name_key"), ("certificate", "learner_name", "learner_name_key"))
 
 
+# No batch mode: on SQLite it copies and drops the table, and dropping "user" deletes (CASCADE) or
+# blanks (SET NULL) the rows that point at it, or fails. ADD COLUMN and DROP COLUMN work in place
+# on SQLite (3.35+) and PostgreSQL; a NOT NULL column added in place needs a default, which
+# SQLite cannot drop again, so it stays there; the app always writes the key itself.
 def upgrade():
     connection = op.get_bind()
     for table, name_column, key_column in KEYS:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column(key_column, sa.String(length=SEARCH_KEY_LENGTH), nullable=True))
+        op.add_column(table, sa.Column(key_column, sa.String(length=SEARCH_KEY_LENGTH), nullable=False,
+                                       server_default=""))
         _fill(connection, table, name_column, key_column)
-        with op.batch_alter_table(table) as batch:
-            batch.alter_column(key_column, existing_type=sa.String(length=SEARCH_KEY_LENGTH), nullable=False)
+        if connection.dialect.name != "sqlite":
+            op.alter_column(table, key_column, server_default=None)
 
 
 def _fill(connection, table, name_column, key_column):
@@ -43,5 +47,4 @@ def _fill(connection, table, name_column, key_column):
 
 def downgrade():
     for table, _, key_column in reversed(KEYS):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column(key_column)
+        op.execute(f'ALTER TABLE "{table}" DROP COLUMN {key_column}')
