@@ -98,35 +98,37 @@ def enrollment_for(user_id, curriculum_id):
 
 
 def learner_record(enrollment):
-    """Everything progress needs about one enrollment, in at most five queries."""
+    """Everything progress needs about one enrollment, in at most three queries."""
     read = db.session.scalars(select(LessonProgress.lesson_id)
                               .where(LessonProgress.enrollment_id == enrollment.id)).all()
-    submitted = db.session.execute(
-        select(Attempt.quiz_id, func.max(Attempt.score), func.count())
-        .where(Attempt.enrollment_id == enrollment.id, Attempt.state == AttemptState.SUBMITTED.value)
-        .group_by(Attempt.quiz_id)).all()
-    open_quiz_ids = db.session.scalars(
-        select(Attempt.quiz_id).where(Attempt.enrollment_id == enrollment.id,
-                                      Attempt.state == AttemptState.IN_PROGRESS.value)).all()
+    attempts = db.session.execute(
+        select(Attempt.quiz_id, Attempt.state, func.max(Attempt.score), func.count())
+        .where(Attempt.enrollment_id == enrollment.id).group_by(Attempt.quiz_id, Attempt.state)).all()
+    submitted = [(quiz_id, best, count) for quiz_id, state, best, count in attempts
+                 if state == AttemptState.SUBMITTED.value]
     return LearnerRecord(
         track=enrollment.track,
         read_lesson_ids=frozenset(read),
         best_scores={quiz_id: float(best) for quiz_id, best, _ in submitted},
         attempts_used={quiz_id: count for quiz_id, _, count in submitted},
-        open_attempt_quiz_ids=frozenset(open_quiz_ids),
+        open_attempt_quiz_ids=frozenset(quiz_id for quiz_id, state, _, _ in attempts
+                                        if state == AttemptState.IN_PROGRESS.value),
         days_attended=days_attended(enrollment),
     )
 
 
 def days_attended(enrollment):
-    """Days marked present, for an enrollment in a cohort that records attendance; else None."""
+    """Days marked present, for an enrollment in a cohort that records attendance; else None.
+    One query: the cohort's delivery mode beside each day marked present (if any)."""
     if enrollment.cohort_id is None:
         return None
-    mode = db.session.scalar(select(Cohort.delivery_mode).where(Cohort.id == enrollment.cohort_id))
-    if mode == DeliveryMode.ONLINE:
+    rows = db.session.execute(
+        select(Cohort.delivery_mode, Attendance.day_number)
+        .outerjoin(Attendance, (Attendance.enrollment_id == enrollment.id) & Attendance.present.is_(True))
+        .where(Cohort.id == enrollment.cohort_id)).all()
+    if not rows or rows[0].delivery_mode == DeliveryMode.ONLINE:
         return None
-    return frozenset(db.session.scalars(select(Attendance.day_number).where(
-        Attendance.enrollment_id == enrollment.id, Attendance.present.is_(True))))
+    return frozenset(day for _, day in rows if day is not None)
 
 
 def enrollments_of(user_id):
