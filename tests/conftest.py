@@ -1,6 +1,7 @@
 """Shared fixtures: the app on a fresh database (SQLite, or PostgreSQL when LMS_TEST_DATABASE_URL
 is set), a client, an `auth` helper, the fixture curriculum and a SQL query counter."""
 
+import atexit
 import os
 import tempfile
 import weakref
@@ -30,7 +31,13 @@ def _database_url():
         return url
     handle, path = tempfile.mkstemp(prefix="lms-test-", suffix=".sqlite3")
     os.close(handle)
+    atexit.register(_remove_sqlite_files, path)
     return f"sqlite:///{path}"
+
+
+def _remove_sqlite_files(path):
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _check_reachable(url):
