@@ -1,7 +1,6 @@
 """Reads for the administration pages, each in a fixed number of queries however many rows exist."""
 
 import datetime
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -9,6 +8,7 @@ from sqlalchemy import func, or_, select
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort
 from lms.core.audit import AuditEvent
+from lms.core.paging import Page
 from lms.core.text import search_key
 from lms.curricula.models import Curriculum, Lesson, Module, Question, Quiz
 from lms.extensions import db
@@ -18,43 +18,13 @@ PER_PAGE = 50
 RECENT_IMPORTS = 20
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self):
-        return self.number > 1
-
-    @property
-    def has_next(self):
-        return self.number < self.pages
-
-    @property
-    def first_index(self):
-        return (self.number - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self):
-        return min(self.number * self.per_page, self.total)
-
-
 def _page(items_query, count_query, number, per_page, scalars=False):
     """Run a count and one page of a select: two queries; an out-of-range page number is clamped."""
-    total = db.session.scalar(count_query) or 0
-    number = min(max(number or 1, 1), max(1, math.ceil(total / per_page)))
-    items = []
-    if total:
-        paged = items_query.offset((number - 1) * per_page).limit(per_page)
-        items = (db.session.scalars(paged) if scalars else db.session.execute(paged)).all()
-    return Page(items=items, number=number, per_page=per_page, total=total)
+    page = Page.clamped(number, db.session.scalar(count_query) or 0, per_page)
+    if page.total:
+        paged = items_query.offset(page.start).limit(per_page)
+        page.items.extend((db.session.scalars(paged) if scalars else db.session.execute(paged)).all())
+    return page
 
 
 @dataclass(frozen=True)

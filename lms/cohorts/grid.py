@@ -10,6 +10,7 @@ from lms.auth.models import User
 from lms.certificates.queries import current_certificates_by_enrollment
 from lms.cohorts.models import CohortTrainer
 from lms.cohorts.reports import learner_records_for_cohort
+from lms.core.paging import Page
 from lms.core.time import utcnow
 from lms.curricula.models import Curriculum
 from lms.extensions import db
@@ -23,6 +24,7 @@ INACTIVE_AFTER = timedelta(days=7)
 FAILS_BEFORE_FLAG = 2
 SORTS = ("name", "progress", "-progress")
 STATUSES = ("not_started", "in_progress", "complete", "at_risk")
+PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,10 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Row:
-    enrollment: Enrollment
-    user: User
-    percent: int
-    status: Status
-    cells: tuple
-    pretest: float | None
-    posttest: float | None
-    certificate: object
+class Standing:
+    """What sorting and filtering need for one learner; the cells are built only for the rows shown."""
+    learner: object       # enrollment_id, track, completed_at, last_activity_at, name, email
+    progress: object      # CurriculumProgress
     flags: tuple
 
     @property
@@ -50,11 +47,26 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Row:
+    learner: object       # enrollment_id, track, completed_at, last_activity_at, name, email
+    percent: int
+    status: Status
+    cells: tuple
+    pretest: float | None
+    posttest: float | None
+    certificate: object
+    flags: tuple
+
+
+@dataclass(frozen=True)
 class Grid:
     outline: object
     days: tuple           # (day number, (module refs...))
-    rows: tuple
-    total: int
+    rows: tuple           # the page's rows, or every matching row when built without a page
+    total: int            # learners in the cohort
+    matching: int         # learners left by the track and status filters
+    filtered: bool
+    page: Page | None
 
 
 def trainer_ids(cohort_id):
@@ -70,22 +82,38 @@ def roster_size(cohort_id):
     return db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.cohort_id == cohort_id))
 
 
-def build(cohort, sort="name", track=None, status=None):
-    """Rows of learners with their status per required module, tests, certificate and flags."""
+def build(cohort, sort="name", track=None, status=None, page=None):
+    """Learners sorted and filtered over the whole cohort, as rows with their status per required
+    module, tests, certificate and flags: the rows of page number `page` only, or all of them."""
     outline = learning_queries.outline_for(db.session.get(Curriculum, cohort.curriculum_id))
-    members = db.session.execute(select(Enrollment, User).join(User, Enrollment.user_id == User.id)
-                                 .where(Enrollment.cohort_id == cohort.id)).all()
+    learners = _learners(cohort.id)
     records = learner_records_for_cohort(cohort, outline)
     failures = _failures_per_quiz(cohort.id)
-    certificates = current_certificates_by_enrollment([enrollment.id for enrollment, _ in members])
-    tracks = {track} if track else {enrollment.track for enrollment, _ in members} or {"introductory"}
+    tracks = {track} if track else {learner.track for learner in learners} or {"introductory"}
     days = tuple((day.number, tuple(m for m in day.modules if any(is_required(m.level, t) for t in tracks)))
                  for day in outline.days)
-    rows = [_row(enrollment, user, outline, records[enrollment.id], days, failures.get(enrollment.id, 0),
-                 certificates.get(enrollment.id)) for enrollment, user in members]
-    total = len(rows)
-    rows = [row for row in rows if _matches(row, track, status)]
-    return Grid(outline, days, tuple(_sorted(rows, sort)), total)
+    standings = [_standing(learner, curriculum_progress(outline, records[learner.enrollment_id]),
+                           failures.get(learner.enrollment_id, 0))
+                 for learner in learners if not track or learner.track == track]
+    matching = _sorted([standing for standing in standings if _has_status(standing, status)], sort)
+    shown = matching
+    if page is not None:
+        page = Page.clamped(page, len(matching), PER_PAGE)
+        shown = matching[page.start:page.stop]
+    certificates = current_certificates_by_enrollment([standing.learner.enrollment_id for standing in shown])
+    rows = tuple(_row(standing, outline, days, certificates.get(standing.learner.enrollment_id))
+                 for standing in shown)
+    return Grid(outline, days, rows, len(learners), len(matching), bool(track or status), page)
+
+
+def _learners(cohort_id):
+    """The enrollment and user columns the grid shows."""
+    # Not whole entities: no password hashes or MFA secrets in memory. The read alone is 16 times
+    # faster at 10,000 learners (19 vs 314 ms), though the whole build measured no faster for it.
+    return db.session.execute(
+        select(Enrollment.id.label("enrollment_id"), Enrollment.track, Enrollment.completed_at,
+               Enrollment.last_activity_at, User.name, User.email)
+        .join(User, Enrollment.user_id == User.id).where(Enrollment.cohort_id == cohort_id)).all()
 
 
 def _failures_per_quiz(cohort_id):
@@ -99,8 +127,17 @@ def _failures_per_quiz(cohort_id):
                                    .group_by(per_quiz.c.enrollment_id)).all())
 
 
-def _row(enrollment, user, outline, record, days, most_failures, certificate):
-    progress = curriculum_progress(outline, record)
+def _standing(learner, progress, most_failures):
+    flags = []
+    if learner.completed_at is None and utcnow() - learner.last_activity_at > INACTIVE_AFTER:
+        flags.append("No activity for 7 days")
+    if most_failures >= FAILS_BEFORE_FLAG:
+        flags.append(f"{most_failures} failed attempts on one quiz")
+    return Standing(learner, progress, tuple(flags))
+
+
+def _row(standing, outline, days, certificate):
+    progress, record = standing.progress, standing.progress.record
     cells = []
     for _, modules in days:
         for module in modules:
@@ -109,31 +146,24 @@ def _row(enrollment, user, outline, record, days, most_failures, certificate):
                 cells.append(Cell("optional", "Optional on this track", mp.best_score))
             else:
                 cells.append(Cell(mp.status.value, STATUS_LABELS[mp.status], mp.best_score))
-    flags = []
-    if enrollment.completed_at is None and utcnow() - enrollment.last_activity_at > INACTIVE_AFTER:
-        flags.append("No activity for 7 days")
-    if most_failures >= FAILS_BEFORE_FLAG:
-        flags.append(f"{most_failures} failed attempts on one quiz")
-    return Row(enrollment, user, progress.percent, progress.status, tuple(cells),
+    return Row(standing.learner, progress.percent, progress.status, tuple(cells),
                record.best_scores.get(outline.pretest.id) if outline.pretest else None,
                record.best_scores.get(outline.posttest.id) if outline.posttest else None,
-               certificate, tuple(flags))
+               certificate, standing.flags)
 
 
-def _matches(row, track, status):
-    if track and row.enrollment.track != track:
-        return False
+def _has_status(standing, status):
     if status == "at_risk":
-        return row.at_risk
-    return not status or row.status.value == status
+        return standing.at_risk
+    return not status or standing.progress.status.value == status
 
 
-def _sorted(rows, sort):
+def _sorted(standings, sort):
     if sort == "progress":
-        return sorted(rows, key=lambda row: (row.percent, row.user.name.lower()))
+        return sorted(standings, key=lambda s: (s.progress.percent, s.learner.name.lower()))
     if sort == "-progress":
-        return sorted(rows, key=lambda row: (-row.percent, row.user.name.lower()))
-    return sorted(rows, key=lambda row: row.user.name.lower())
+        return sorted(standings, key=lambda s: (-s.progress.percent, s.learner.name.lower()))
+    return sorted(standings, key=lambda s: s.learner.name.lower())
 
 
 def csv_header(grid):
@@ -145,7 +175,7 @@ def csv_header(grid):
 def csv_records(grid):
     for row in grid.rows:
         cells = [cell.label + (f" ({cell.best:g}%)" if cell.best is not None else "") for cell in row.cells]
-        yield [row.user.name, row.user.email, row.enrollment.track, row.percent, STATUS_LABELS[row.status], *cells,
+        yield [row.learner.name, row.learner.email, row.learner.track, row.percent, STATUS_LABELS[row.status], *cells,
                _number(row.pretest), _number(row.posttest),
                row.certificate.display_code if row.certificate else "", "; ".join(row.flags)]
 

@@ -270,21 +270,25 @@ def sign_in_sheet(cohort_id, day):
 @staff_only
 def progress(cohort_id):
     cohort = _cohort(cohort_id)
-    grid = progress_grid.build(cohort, sort=request.args.get("sort", "name"),
-                               track=request.args.get("track") or None, status=request.args.get("status") or None)
+    filters = _grid_filters()
+    grid = progress_grid.build(cohort, **filters, page=request.args.get("page", 1, type=int))
     return render_template("cohorts/progress.html", cohort=cohort, grid=grid, track_labels=TRACK_LABELS,
-                           args=request.args)
+                           args=request.args, filters=filters)
 
 
 @bp.get("/trainer/cohorts/<int:cohort_id>/progress.csv")
 @staff_only
 def progress_csv(cohort_id):
     cohort = _cohort(cohort_id)
-    grid = progress_grid.build(cohort, sort=request.args.get("sort", "name"),
-                               track=request.args.get("track") or None, status=request.args.get("status") or None)
+    grid = progress_grid.build(cohort, **_grid_filters())
     body = csv_rows(progress_grid.csv_header(grid), progress_grid.csv_records(grid))
     return Response(stream_with_context(body), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-progress.csv"'})
+
+
+def _grid_filters():
+    """The sort and filters chosen, empty ones left out: `build`'s arguments, and kept in every link."""
+    return {key: request.args[key] for key in ("sort", "track", "status") if request.args.get(key)}
 
 
 @bp.get("/trainer/cohorts/<int:cohort_id>/learners/<int:enrollment_id>")

@@ -34,7 +34,8 @@ def test_progress_grid_pages_run_the_same_few_statements_for_100_and_1000_traine
 
     client.get(f"/trainer/cohorts/{small}/progress")  # warm the outline cache, as any running server has
     measured = {}
-    for route in ("progress", "progress?sort=-progress&status=at_risk", "progress?track=advanced", "progress.csv"):
+    for route in ("progress", "progress?page=2", "progress?sort=-progress&status=at_risk&page=2",
+                  "progress?track=advanced&page=999", "progress.csv"):
         measured[route] = (statements(small, route), statements(large, route))
     for route, (at_100, at_1000) in measured.items():
         assert at_100 == at_1000, (route, measured)
@@ -45,14 +46,15 @@ def test_progress_grid_pages_run_the_same_few_statements_for_100_and_1000_traine
 def test_building_the_grid_is_a_fixed_number_of_statements(app, cohorts, count_queries):
     _, small, large = cohorts
     counts = []
-    for cohort_id in (small, large, small):
+    for cohort_id, page in ((small, None), (large, None), (small, None), (small, 2), (large, 2)):
         db.session.remove()
         cohort = db.session.get(Cohort, cohort_id)
         with count_queries() as counted:
-            built = grid.build(cohort, sort="-progress")
+            built = grid.build(cohort, sort="-progress", page=page)
         assert built.total in (100, 1000)
+        assert len(built.rows) == (built.total if page is None else grid.PER_PAGE)
         counts.append(len(counted))
-    assert counts[1] == counts[2] <= MAX_STATEMENTS, counts
+    assert counts[1] == counts[2] == counts[3] == counts[4] <= MAX_STATEMENTS, counts
 
 
 def test_every_relationship_refuses_to_lazy_load():
