@@ -1,7 +1,7 @@
 """Reads for the administration pages, each in a fixed number of queries however many rows exist."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
 
@@ -21,10 +21,10 @@ RECENT_IMPORTS = 20
 def _page(items_query, count_query, number, per_page, scalars=False):
     """Run a count and one page of a select: two queries; an out-of-range page number is clamped."""
     page = Page.clamped(number, db.session.scalar(count_query) or 0, per_page)
-    if page.total:
-        paged = items_query.offset(page.start).limit(per_page)
-        page.items.extend((db.session.scalars(paged) if scalars else db.session.execute(paged)).all())
-    return page
+    if not page.total:
+        return page
+    paged = items_query.offset(page.start).limit(per_page)
+    return replace(page, items=(db.session.scalars(paged) if scalars else db.session.execute(paged)).all())
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,13 @@ class Page:
     items: list = field(default_factory=list)
 
     @classmethod
-    def clamped(cls, number, total, per_page, items=()):
+    def clamped(cls, number, total, per_page):
         """Page `number` of `total` rows, moved to the first or last page when out of range."""
-        pages = max(1, math.ceil(total / per_page))
-        return cls(min(max(number or 1, 1), pages), per_page, total, list(items))
+        return cls(min(max(number or 1, 1), _page_count(total, per_page)), per_page, total)
 
     @property
     def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
+        return _page_count(self.total, self.per_page)
 
     @property
     def start(self):
@@ -50,6 +49,10 @@ class Page:
     @property
     def window(self):
         return page_window(self.number, self.pages)
+
+
+def _page_count(total, per_page):
+    return max(1, math.ceil(total / per_page))
 
 
 def page_window(current, pages, around=PAGES_AROUND_CURRENT):

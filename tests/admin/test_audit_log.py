@@ -9,6 +9,8 @@ from lms.core import audit
 from lms.core.audit import AuditEvent
 from lms.extensions import db
 
+CURRENT_PAGE_ONE = 'aria-current="page"><span class="visually-hidden">Page </span>1</a>'
+
 
 def _event(action, actor=None, when=None, **details):
     event = audit.record(action, actor=actor, target="user:1", **details)
@@ -72,7 +74,7 @@ def test_paginated_by_fifty(client, admin):
     for number in range(60):
         _event("test.event", None, number=number)
     first = client.get("/admin/audit?action=test.event").get_data(as_text=True)
-    assert first.count("<code>test.event</code>") == 50 and "Page 1 of 2" in first
+    assert first.count("<code>test.event</code>") == 50 and CURRENT_PAGE_ONE in first
     second = client.get("/admin/audit?action=test.event&page=2").get_data(as_text=True)
     assert second.count("<code>test.event</code>") == 10
 

@@ -11,6 +11,8 @@ from lms.extensions import db
 from lms.learning.operations import enroll
 from tests.conftest import PASSWORD
 
+CURRENT_PAGE_ONE = 'aria-current="page"><span class="visually-hidden">Page </span>1</a>'
+
 
 def _reload(user):
     return db.session.get(User, user.id, populate_existing=True)
@@ -65,7 +67,7 @@ def test_pages_of_fifty_keep_the_filters(client, admin, make_user):
         make_user(name=f"Learner {number:02d}")
     first = client.get("/admin/users?role=trainee").get_data(as_text=True)
     assert first.count('href="/admin/users/') == 50
-    assert "Page 1 of 2" in first and "/admin/users?page=2&amp;role=trainee" in first
+    assert CURRENT_PAGE_ONE in first and "/admin/users?page=2&amp;role=trainee" in first
     second = client.get("/admin/users?role=trainee&page=2").get_data(as_text=True)
     assert second.count('href="/admin/users/') == 5
     assert client.get("/admin/users?page=99").status_code == 200
