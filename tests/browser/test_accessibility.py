@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import audit_page, record_responses
 from tests.browser.journey import attempt_id, heading
+from tests.browser.seeding import authenticator_code
 
 pytestmark = pytest.mark.browser
 
@@ -363,11 +364,9 @@ def _mfa_setup_wrong_code(visit):
 
 
 def _recovery_codes(visit):
-    import pyotp
-
     _mfa_setup(visit)
-    secret = visit.page.locator("#manual-key").inner_text().replace(" ", "")
-    visit.page.get_by_label("Code from the app", exact=True).fill(pyotp.TOTP(secret).now())
+    secret = visit.page.locator("#manual-key").inner_text()
+    visit.page.get_by_label("Code from the app", exact=True).fill(authenticator_code(secret))
     visit.submit("Turn on two-step verification")
     expect(heading(visit.page)).to_have_text("Your recovery codes")
 
@@ -416,20 +415,23 @@ def _cohort_new_with_errors(visit):
     expect(visit.page.get_by_role("alert")).to_be_visible()
 
 
-def _cohort_edit(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}/edit")
+def _cohort_page(path, text=None):
+    """A trainer's page of their cohort of three (`path` after /trainer/cohorts/<id>)."""
+    def visit_cohort_page(visit):
+        cohort_id = visit.cohort_of_three()
+        visit.goto(f"/trainer/cohorts/{cohort_id}{path}")
+        if text:
+            expect(visit.page.locator("main")).to_contain_text(text)
+    return visit_cohort_page
 
 
-def _cohort_overview(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}")
-    expect(visit.page.locator("main")).to_contain_text("Join code")
-
-
-def _roster(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}/roster")
+def _progress_grid_page_two(visit):
+    """A cohort of 105: the grid's page links, on the second of two pages."""
+    trainer = visit.staff()
+    cohort_id = visit.seed.cohort(trainer, [visit.seed.account() for _ in range(105)])
+    visit.goto(f"/trainer/cohorts/{cohort_id}/progress?page=2&sort=-progress")
+    expect(visit.page.get_by_role("navigation", name="Pages of learners")).to_contain_text("Previous")
+    expect(visit.page.get_by_role("status")).to_contain_text("Showing 101\u2013105 of 105 learners")
 
 
 def _roster_import_result(visit):
@@ -457,23 +459,6 @@ def _attendance_check_in_open(visit):
     expect(visit.page.locator("main")).to_contain_text("valid until")
 
 
-def _sign_in_sheet(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}/attendance/1/sheet")
-
-
-def _progress_grid(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}/progress")
-    expect(visit.page.get_by_role("table")).to_contain_text("At risk")
-
-
-def _progress_grid_filtered(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}/progress?status=at_risk&sort=-progress")
-    expect(visit.page.get_by_role("table")).to_contain_text("Ben Øster")
-
-
 def _learner_record(visit):
     cohort_id = visit.cohort_of_three()
     visit.goto(f"/trainer/cohorts/{cohort_id}/progress")
@@ -488,12 +473,6 @@ def _report(path, text):
         visit.goto(f"/trainer/cohorts/{cohort_id}/{path}")
         expect(visit.page.locator("main")).to_contain_text(text)
     return visit_report
-
-
-def _evaluation_suppressed(visit):
-    cohort_id = visit.cohort_of_three()
-    visit.goto(f"/trainer/cohorts/{cohort_id}/evaluation")
-    expect(visit.page.locator("main")).to_contain_text("Nothing else is shown until")
 
 
 def _evaluation_curriculum(visit):
@@ -637,21 +616,22 @@ PAGES = {
     "cohorts-list": _cohorts_list,
     "cohort-new": _cohort_new,
     "cohort-new-with-errors": _cohort_new_with_errors,
-    "cohort-edit": _cohort_edit,
-    "cohort-overview": _cohort_overview,
-    "roster": _roster,
+    "cohort-edit": _cohort_page("/edit"),
+    "cohort-overview": _cohort_page("", "Join code"),
+    "roster": _cohort_page("/roster", "Ben Øster"),
     "roster-import-result": _roster_import_result,
     "attendance": _attendance,
     "attendance-check-in-open": _attendance_check_in_open,
-    "sign-in-sheet": _sign_in_sheet,
-    "progress-grid": _progress_grid,
-    "progress-grid-filtered": _progress_grid_filtered,
+    "sign-in-sheet": _cohort_page("/attendance/1/sheet", "Chloé Begay"),
+    "progress-grid": _cohort_page("/progress", "At risk"),
+    "progress-grid-filtered": _cohort_page("/progress?status=at_risk&sort=-progress", "Ben Øster"),
+    "progress-grid-page-2": _progress_grid_page_two,
     "learner-record": _learner_record,
     "report-completion": _report("reports/completion", "Certificates (valid)"),
     "report-knowledge-gain": _report("reports/gain", "Knowledge gain"),
     "report-item-analysis": _report("reports/items", "Item analysis"),
     "evaluation-summary": _report("evaluation", "Response rate"),
-    "evaluation-summary-suppressed": _evaluation_suppressed,
+    "evaluation-summary-suppressed": _cohort_page("/evaluation", "Nothing else is shown until"),
     "evaluation-curriculum-summary": _evaluation_curriculum,
     "admin-home": _admin("/admin/", "Administration"),
     "admin-users": _admin("/admin/users", "Ana Ŋa Lopez"),

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.journey import heading
+from tests.browser.seeding import authenticator_code
 
 pytestmark = pytest.mark.browser
 
@@ -77,19 +78,13 @@ def _first_login_turns_on_two_step_verification(staff, trainer):
     expect(staff.main).to_contain_text("Your role requires two-step verification")
     staff.press("I have an app: show the code to scan")
     expect(staff.main.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
-    manual_key = staff.page.locator("#manual-key").inner_text().replace(" ", "")
-    staff.fill("Code from the app", _code(manual_key))
+    manual_key = staff.page.locator("#manual-key").inner_text()
+    staff.fill("Code from the app", authenticator_code(manual_key))
     staff.press("Turn on two-step verification")
     expect(heading(staff.page)).to_have_text("Your recovery codes")
     expect(staff.main.locator("ol li")).to_have_count(10)
     staff.follow("I have saved my codes, continue")
     expect(heading(staff.page)).to_have_text("My cohorts")
-
-
-def _code(secret):
-    import pyotp
-
-    return pyotp.TOTP(secret).now()
 
 
 def _create_an_in_person_cohort(staff):
