@@ -22,7 +22,7 @@ from bench.scale import counting, make_app
 
 
 def measure(client, path, requests):
-    """(mean CPU seconds per request, statements per request) for `requests` GETs of `path`."""
+    """Mean CPU seconds per request over `requests` GETs of `path`."""
     started = time.process_time()
     for _ in range(requests):
         response = client.get(path)
