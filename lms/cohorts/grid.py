@@ -1,7 +1,7 @@
 """The trainer's progress grid for one cohort, and the small reads around it, each page in a fixed
 number of queries however large the cohort (records are built in bulk, never per learner)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -38,7 +38,7 @@ class Cell:
 class Standing:
     """What sorting and filtering need for one learner; the cells are built only for the rows shown."""
     learner: object       # enrollment_id, track, completed_at, last_activity_at, name, email
-    progress: object      # CurriculumProgress
+    progress: object      # CurriculumProgress, once computed (only for the rows shown when not sorted by it)
     flags: tuple
 
     @property
@@ -87,23 +87,38 @@ def build(cohort, sort="name", track=None, status=None, page=None):
     module, tests, certificate and flags: the rows of page number `page` only, or all of them."""
     outline = learning_queries.outline_for(db.session.get(Curriculum, cohort.curriculum_id))
     learners = _learners(cohort.id)
-    records = learner_records_for_cohort(cohort, outline)
     failures = _failures_per_quiz(cohort.id)
     tracks = {track} if track else {learner.track for learner in learners} or {"introductory"}
     days = tuple((day.number, tuple(m for m in day.modules if any(is_required(m.level, t) for t in tracks)))
                  for day in outline.days)
-    standings = [_standing(learner, curriculum_progress(outline, records[learner.enrollment_id]),
-                           failures.get(learner.enrollment_id, 0))
+    standings = [_standing(learner, failures.get(learner.enrollment_id, 0))
                  for learner in learners if not track or learner.track == track]
+    page_only = page is not None and not _sort_or_filter_needs_progress(sort, status)
+    if not page_only:
+        standings = _with_progress(standings, cohort, outline)
     matching = _sorted([standing for standing in standings if _has_status(standing, status)], sort)
     shown = matching
     if page is not None:
         page = Page.clamped(page, len(matching), PER_PAGE)
         shown = matching[page.start:page.stop]
+    if page_only:
+        shown = _with_progress(shown, cohort, outline, [standing.learner.enrollment_id for standing in shown])
     certificates = current_certificates_by_enrollment([standing.learner.enrollment_id for standing in shown])
     rows = tuple(_row(standing, outline, days, certificates.get(standing.learner.enrollment_id))
                  for standing in shown)
     return Grid(outline, days, rows, len(learners), len(matching), bool(track or status), page)
+
+
+def _sort_or_filter_needs_progress(sort, status):
+    """Sorting by name and the at-risk filter read only the learner's own columns and failures, so
+    the default page computes the progress of its 100 rows, not of the whole cohort."""
+    return sort != "name" or status not in (None, "at_risk")
+
+
+def _with_progress(standings, cohort, outline, enrollment_ids=None):
+    records = learner_records_for_cohort(cohort, outline, enrollment_ids)
+    return [replace(standing, progress=curriculum_progress(outline, records[standing.learner.enrollment_id]))
+            for standing in standings]
 
 
 def _learners(cohort_id):
@@ -127,13 +142,13 @@ def _failures_per_quiz(cohort_id):
                                    .group_by(per_quiz.c.enrollment_id)).all())
 
 
-def _standing(learner, progress, most_failures):
+def _standing(learner, most_failures):
     flags = []
     if learner.completed_at is None and utcnow() - learner.last_activity_at > INACTIVE_AFTER:
         flags.append("No activity for 7 days")
     if most_failures >= FAILS_BEFORE_FLAG:
         flags.append(f"{most_failures} failed attempts on one quiz")
-    return Standing(learner, progress, tuple(flags))
+    return Standing(learner, None, tuple(flags))
 
 
 def _row(standing, outline, days, certificate):

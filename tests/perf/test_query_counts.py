@@ -2,11 +2,16 @@
 (the reports' own counts are in tests/cohorts/test_reports.py), and no relationship can lazy-load
 one row at a time without failing loudly."""
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import update
 
 from lms.cohorts import grid
 from lms.cohorts.models import Cohort
+from lms.core.time import utcnow
 from lms.extensions import db
+from lms.learning.models import Enrollment
 from tests.cohorts.report_fixtures import Course, bulk_cohort
 
 MAX_STATEMENTS = 15
@@ -55,6 +60,32 @@ def test_building_the_grid_is_a_fixed_number_of_statements(app, cohorts, count_q
         assert len(built.rows) == (built.total if page is None else grid.PER_PAGE)
         counts.append(len(counted))
     assert counts[1] == counts[2] == counts[3] == counts[4] <= MAX_STATEMENTS, counts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("status", [None, "at_risk"])
+def test_a_page_by_name_computes_the_progress_of_its_rows_only_and_shows_what_the_whole_grid_shows(
+        app, cohorts, monkeypatch, status):
+    _, _, large = cohorts
+    cohort = db.session.get(Cohort, large)
+    db.session.execute(update(Enrollment).where(Enrollment.cohort_id == large, Enrollment.id % 2 == 0)
+                       .values(last_activity_at=utcnow() - timedelta(days=30)))  # half of them at risk
+    whole = grid.build(cohort, status=status).rows
+    assert len(whole) > 2 * grid.PER_PAGE
+    computed = []
+    counting_progress = grid.curriculum_progress
+
+    def counted(outline, record):
+        computed.append(record)
+        return counting_progress(outline, record)
+
+    monkeypatch.setattr(grid, "curriculum_progress", counted)
+    page = grid.build(cohort, status=status, page=2)
+    assert len(computed) == len(page.rows) <= grid.PER_PAGE
+    assert page.rows == whole[grid.PER_PAGE:2 * grid.PER_PAGE]
+    computed.clear()
+    grid.build(cohort, sort="-progress", status=status, page=2)
+    assert len(computed) == page.total  # sorting by progress needs everyone's
 
 
 def test_every_relationship_refuses_to_lazy_load():
