@@ -1,6 +1,8 @@
 """What one learner page costs the server, in-process: CPU time and SQL statements per request for
 the lesson page, the learner dashboard and the curriculum page, as a learner part-way through a
-1,000-trainee cohort, through Flask's test client (no network, no gunicorn). Rounds alternate the
+1,000-trainee cohort, through Flask's test client (no network, no gunicorn). Two floor pages that
+do no work of their own (one returns "ok", one the signed-in user's name) show what any request of
+a signed-in learner costs before its view starts. Rounds alternate the
 pages so that every page sees the same machine load; each figure is the median over rounds of the
 mean CPU time of one round's requests.
 
@@ -39,6 +41,21 @@ def statements_of(app, client, path):
     return len(statements)
 
 
+def add_floor_pages(app):
+    """Two pages that do nothing of their own, to show what every request pays before a view does any
+    work: the app's hooks, the session cookie, and (the second) loading the signed-in user."""
+    from flask_login import current_user, login_required
+
+    @app.route("/_bench/anonymous-floor")
+    def anonymous_floor():
+        return "ok"
+
+    @app.route("/_bench/signed-in-floor")
+    @login_required
+    def signed_in_floor():
+        return current_user.name
+
+
 def log_in(client, email):
     response = client.post("/login", data={"email": email, "password": servers.DEMO_PASSWORD})
     if response.status_code != 302:
@@ -54,8 +71,10 @@ def main():
     url = servers.database_url(args.database)
     cohorts = servers.prepare(url, sizes=(1000,))
     email, lesson = pick_learner(url, cohorts[1000]), first_lesson_path(url)
-    pages = {"lesson page": lesson, "dashboard": "/dashboard", "curriculum page": f"/curricula/{CURRICULUM}"}
+    pages = {"lesson page": lesson, "dashboard": "/dashboard", "curriculum page": f"/curricula/{CURRICULUM}",
+             "floor: no view": "/_bench/anonymous-floor", "floor: signed in": "/_bench/signed-in-floor"}
     app = make_app(url)
+    add_floor_pages(app)
     client = app.test_client()
     log_in(client, email)
     for path in pages.values():  # warm the outline cache and the templates
