@@ -36,6 +36,18 @@ class Config:
     VERIFY_LIMIT = os.environ.get("LMS_VERIFY_LIMIT", "60 per minute")
     #: wrong second-step (TOTP or recovery) codes allowed per IP and per account
     MFA_LIMIT = os.environ.get("LMS_MFA_LIMIT", "5 per minute")
+    #: "forgot your password" requests per account, and per IP address (an academy may share one)
+    PASSWORD_RESET_LIMIT = os.environ.get("LMS_PASSWORD_RESET_LIMIT", "5 per hour")
+    PASSWORD_RESET_IP_LIMIT = os.environ.get("LMS_PASSWORD_RESET_IP_LIMIT", "30 per hour")
+    #: SMTP server for password links and invitations; without it the app sends no email and
+    #: shows those links to the administrator or trainer instead
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _env_flag("MAIL_USE_TLS", True)  # STARTTLS before logging in
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "CASOM LMS <no-reply@localhost>")
+    MAIL_TIMEOUT_SECONDS = 10
     #: PEM of the Ed25519 key that signs Open Badges; without it one is created in instance/
     OB_SIGNING_KEY = os.environ.get("LMS_OB_SIGNING_KEY")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; pages left open all day still submit
@@ -84,6 +96,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None  # tests that send mail use the `outbox` fixture
     DEMO_ACCOUNTS_ALLOWED = True
     LMS_CURRICULA_DIR = str(BASE_DIR / "tests" / "fixtures" / "curricula" / "valid")
     # Most tests log staff in with a password only; tests of two-step verification turn this on.

@@ -206,3 +206,44 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+class Outbox(list):
+    """The messages `smtplib.SMTP` was given during a test (nothing leaves the machine); set
+    `refuse` to make the server refuse every message, as a full or unreachable one would."""
+
+    refuse = False
+    logins = ()
+
+
+@pytest.fixture
+def outbox(app, monkeypatch):
+    """MAIL_SERVER set, and a stand-in SMTP server that keeps what it is sent."""
+    import smtplib
+
+    sent = Outbox()
+
+    class RecordingSMTP:
+        def __init__(self, host, port, timeout):
+            self.address = (host, port)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self, context):
+            self.tls = True
+
+        def login(self, user, password):
+            sent.logins = (*sent.logins, (user, password))
+
+        def send_message(self, message):
+            if sent.refuse:
+                raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"mailbox unavailable")})
+            sent.append(message)
+
+    monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.gov")
+    return sent

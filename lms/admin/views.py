@@ -1,7 +1,7 @@
 """Administration pages: dashboard, users and their accounts, curriculum imports, the audit log.
 Every page is for admins only; every change is a POST with a CSRF token, and is audited."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
 from lms.admin import operations, queries
@@ -17,9 +17,10 @@ from lms.admin.forms import (
     UnlockForm,
     UserSearchForm,
 )
-from lms.auth import lockout
+from lms.auth import link_mail, lockout
 from lms.auth.models import Role, User
 from lms.auth.reset import RESET_LINK_LIFETIME
+from lms.core import mail
 from lms.core.errors import DomainError
 from lms.core.security import role_required
 from lms.extensions import db
@@ -179,12 +180,22 @@ def password_link(user_id):
     except DomainError as error:
         return _refused(user, "link_form", form, form.submit, error)
     db.session.commit()
-    link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for("auth.set_password", token=token)
-    html = render_template("admin/password_link.html", user=user, link=link,
+    html = render_template("admin/password_link.html", user=user, link=link_mail.password_link_url(token),
                            lifetime_hours=int(RESET_LINK_LIFETIME.total_seconds() // 3600),
-                           mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+                           emailed=_email_reset_link(user, token))
     # Shown once: the token is stored only as a hash, so the page must not be cached or replayed.
     return html, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _email_reset_link(user, token):
+    """True if the link went to the user by email, False if sending failed, None without MAIL_SERVER."""
+    if not mail.mail_configured():
+        return None
+    try:
+        link_mail.send_reset_link(user, token, RESET_LINK_LIFETIME)
+    except mail.MailNotSent:
+        return False
+    return True
 
 
 @bp.get("/imports")

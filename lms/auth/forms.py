@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from lms.auth import passwords
 from lms.auth.operations import find_user_by_email
@@ -11,7 +11,12 @@ from lms.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 DISCIPLINE_HINT = "For example: probation, parole, law enforcement, prosecution, treatment, victim advocacy"
 NEW_PASSWORD_HINT = (f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters, any you like. A passphrase of "
                      "several words works well; very common passwords are refused.")
+EMAIL_SHAPE_MESSAGE = "Enter an email address, like name@agency.gov."
 CODE_HINT = "The 6-digit code from your authenticator app, or one of your recovery codes."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def password_rule(form, field):
@@ -53,6 +58,15 @@ class RegistrationForm(FlaskForm):
     def validate_email(self, field):
         if find_user_by_email(field.data) is not None:
             raise ValidationError("An account with that email address already exists. Log in instead.")
+
+
+class ForgotPasswordForm(FlaskForm):
+    # Only the shape is checked: the address is looked up, never written, and an account created
+    # by a roster import may use a domain a strict validator would refuse.
+    email = EmailField("Email", description="The address you sign in with.", filters=[_strip],
+                       validators=[DataRequired(), Length(max=254),
+                                   Regexp(r"^[^@\s]+@[^@\s]+$", message=EMAIL_SHAPE_MESSAGE)])
+    submit = SubmitField("Email me a link")
 
 
 class SetPasswordForm(FlaskForm):

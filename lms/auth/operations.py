@@ -116,3 +116,16 @@ _DUMMY_HASH = generate_password_hash("dummy-password-for-timing-only", method=PA
 def _burn_password_check(password):
     # Spend the same time as a real check so response timing does not reveal which emails exist.
     check_password_hash(_DUMMY_HASH, password)
+
+
+def reset_link_for_email(email):
+    """(user, token) of a new one-hour link for the active account using `email`, or None when no
+    active account does. Audited either way, without saying which to the person who asked."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        audit.record("auth.password_reset_requested", outcome="failure", reason="no active account",
+                     email=normalize_email(email))
+        return None
+    token = reset.create_password_link(user, None, reset.SELF_SERVICE_LINK_LIFETIME)
+    audit.record("auth.password_reset_requested", actor=user, target=f"user:{user.id}")
+    return user, token

@@ -21,6 +21,8 @@ from lms.extensions import db
 
 TOKEN_BYTES = 32
 RESET_LINK_LIFETIME = datetime.timedelta(hours=24)
+#: a link asked for on the "forgot your password" page; shorter, since anyone can ask for one
+SELF_SERVICE_LINK_LIFETIME = datetime.timedelta(hours=1)
 
 
 class PasswordLinkNotUsable(DomainError):

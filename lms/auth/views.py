@@ -3,10 +3,17 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from lms.auth import lockout, mfa, operations, passwords, reset, sessions
-from lms.auth.forms import LoginForm, ReauthenticateForm, RegistrationForm, SecondStepForm, SetPasswordForm
+from lms.auth import link_mail, lockout, mfa, operations, passwords, reset, sessions
+from lms.auth.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    ReauthenticateForm,
+    RegistrationForm,
+    SecondStepForm,
+    SetPasswordForm,
+)
 from lms.auth.models import User, user_from_session_id
-from lms.core import audit
+from lms.core import audit, mail
 from lms.core.security import safe_next_url
 from lms.extensions import db, limiter, login_manager
 
@@ -190,6 +197,47 @@ def register():
             flash("Welcome. Your account is ready: choose a curriculum to begin.", "success")
             return redirect(url_for("curricula.catalog"))
     return render_template("auth/register.html", form=form)
+
+
+def _reset_limit():
+    return current_app.config["PASSWORD_RESET_LIMIT"]
+
+
+def _reset_limit_per_address():
+    return current_app.config["PASSWORD_RESET_IP_LIMIT"]
+
+
+def _reset_email():
+    return "reset-account:" + operations.normalize_email(request.form.get("email", ""))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit_per_address, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_reset_email)
+def forgot_password():
+    """Ask for a one-hour link by email. The answer is the same whether or not an account uses the
+    address, so the page cannot be used to find out who has an account."""
+    if not mail.mail_configured():
+        return render_template("auth/forgot_password.html", form=None)
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+    found = operations.reset_link_for_email(form.email.data)
+    if found:
+        _email_reset_link(*found)
+    db.session.commit()
+    return render_template("auth/forgot_password_sent.html", email=operations.normalize_email(form.email.data),
+                           lifetime=reset.SELF_SERVICE_LINK_LIFETIME)
+
+
+def _email_reset_link(user, token):
+    try:
+        link_mail.send_reset_link(user, token, reset.SELF_SERVICE_LINK_LIFETIME)
+    except mail.MailNotSent:
+        # Undo the link (earlier links keep working) and keep the failure on record for admins.
+        db.session.rollback()
+        audit.record("auth.password_reset_requested", actor=user, target=f"user:{user.id}", outcome="failure",
+                     reason="the email could not be sent")
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])

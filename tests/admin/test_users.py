@@ -227,11 +227,24 @@ def test_password_link_is_shown_once_as_an_absolute_url(app, client, admin, make
     assert link.rsplit("/", 1)[1] not in client.get(f"/admin/users/{user.id}").get_data(as_text=True)
 
 
-def test_password_link_page_mentions_email_when_mail_is_configured(app, client, admin, make_user):
-    app.config["MAIL_SERVER"] = "smtp.example.gov"
-    user = make_user()
+def test_password_link_is_emailed_when_mail_is_configured(app, client, admin, make_user, outbox):
+    user = make_user(email="wanbli@tribe.example", name="Wanbli Ŋa Redcloud")
     html = client.post(f"/admin/users/{user.id}/password-link").get_data(as_text=True)
-    assert "could also be emailed" in html
+    link = re.search(r'id="reset-link" value="([^"]+)"', html).group(1)
+    [message] = outbox
+    assert message["To"] == "wanbli@tribe.example" and link in message.get_content()
+    assert "We emailed this link to Wanbli Ŋa Redcloud" in html
+    assert "24 hours" in message.get_content()
+
+
+def test_password_link_page_says_so_when_the_email_could_not_be_sent(app, client, admin, make_user, outbox):
+    outbox.refuse = True
+    user = make_user()
+    response = client.post(f"/admin/users/{user.id}/password-link")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "could not be sent" in html
+    assert 'id="reset-link"' in html  # the admin can still hand it over
+    assert outbox == []
 
 
 def test_no_password_link_for_a_deactivated_account(client, admin, make_user):

@@ -5,7 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.auth import reset
 from lms.auth.models import User
@@ -177,3 +177,92 @@ def test_concurrent_redemptions_succeed_once(app, user, token):
     assert _reload(user).check_password(f"concurrent passphrase {winners[0]}")
     assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "auth.password_set")) == 1
+
+
+# --- "Forgot your password?": a one-hour link by email -------------------------------------------
+
+def _ask(client, email):
+    response = client.post("/password/forgot", data={"email": email})
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _link_in(message):
+    [link] = [word for word in message.get_content().split() if "/password/" in word]
+    return link
+
+
+def test_without_mail_the_page_says_whom_to_ask_and_sends_nothing(client, user):
+    html = client.get("/password/forgot").get_data(as_text=True)
+    assert "This site does not send email" in html and "<form" not in html.split("<main", 1)[1]
+    status, _ = _ask(client, user.email)
+    assert status == 200 and db.session.scalar(select(Invitation)) is None
+
+
+def test_the_login_page_links_to_it(client):
+    assert 'href="/password/forgot"' in client.get("/login").get_data(as_text=True)
+
+
+def test_a_known_address_gets_a_one_hour_link_that_sets_the_password(app, client, user, outbox):
+    status, html = _ask(client, "  " + user.email.upper())
+    assert status == 200 and "Check your email" in html
+    [message] = outbox
+    assert message["To"] == user.email and "1 hour" in message.get_content()
+    link = _link_in(message)
+    assert link.startswith(app.config["LMS_BASE_URL"])
+    invitation = _invitation()
+    assert invitation.expires_at - invitation.created_at == reset.SELF_SERVICE_LINK_LIFETIME
+    assert invitation.created_by_id is None
+    assert _set(client, link.split("/password/")[1]).status_code == 302
+    assert _reload(user).check_password(NEW_PASSWORD)
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.password_reset_requested"))
+    assert event.actor_id == user.id and event.outcome == "success"
+
+
+@pytest.mark.parametrize("email", ["nobody@example.test", "deactivated@example.test"])
+def test_an_unknown_or_deactivated_address_gets_the_same_answer_and_no_email(client, user, make_user, outbox, email):
+    make_user(email="deactivated@example.test").active = False
+    db.session.commit()
+    _, known = _ask(client, user.email)
+    status, unknown = _ask(client, email)
+    assert status == 200
+    assert unknown.replace(email, "ADDRESS") == known.replace(user.email, "ADDRESS")
+    assert [message["To"] for message in outbox] == [user.email]
+    failure = db.session.scalar(select(AuditEvent).where(AuditEvent.outcome == "failure"))
+    assert failure.details == {"reason": "no active account", "email": email}
+
+
+def test_an_email_that_cannot_be_sent_leaves_the_earlier_link_working(client, user, token, outbox):
+    outbox.refuse = True
+    status, html = _ask(client, user.email)
+    assert status == 200 and "Check your email" in html
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1  # no new link
+    assert _set(client, token).status_code == 302  # the admin's earlier link still works
+    failure = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.password_reset_requested"))
+    assert failure.outcome == "failure" and failure.details == {"reason": "the email could not be sent"}
+
+
+@pytest.mark.parametrize("email", ["", "not an address", "x" * 250 + "@example.test"])
+def test_a_bad_address_rerenders_with_an_error_and_sends_nothing(client, outbox, email):
+    status, html = _ask(client, email)
+    assert status == 400 and 'class="error-summary"' in html
+    assert outbox == [] and db.session.scalar(select(Invitation)) is None
+
+
+def test_the_sixth_request_for_one_account_in_an_hour_gets_429(client, user, outbox):
+    statuses = [_ask(client, user.email)[0] for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert len(outbox) == 5
+    assert _ask(client, "someone-else@example.test")[0] == 200  # the limit is per account
+
+
+def test_requests_from_one_address_are_limited_across_accounts(app, client, outbox):
+    app.config["PASSWORD_RESET_IP_LIMIT"] = "3 per hour"
+    statuses = [_ask(client, f"person-{n}@example.test")[0] for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_mail_goes_through_starttls_and_logs_in_when_configured(app, client, user, outbox):
+    app.config.update(MAIL_USERNAME="lms", MAIL_PASSWORD="app-password")
+    _ask(client, user.email)
+    assert outbox.logins == (("lms", "app-password"),)
+    assert outbox[0]["From"] == app.config["MAIL_FROM"]

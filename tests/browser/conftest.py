@@ -44,6 +44,9 @@ class BrowserConfig(_TestConfig):
     LOGIN_LIMIT = "1000 per minute"
     VERIFY_LIMIT = "1000 per minute"
     MFA_LIMIT = "1000 per minute"
+    # Mail configured, with no server listening: the pages that send show what they show when a
+    # message could not go, and nothing leaves the machine.
+    MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS = "127.0.0.1", 9, False
 
 
 @dataclass

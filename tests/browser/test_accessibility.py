@@ -505,6 +505,28 @@ def _check_in(visit):
     visit.goto("/check-in")
 
 
+def _forgot_password(visit):
+    visit.goto("/login")
+    with visit.page.expect_navigation():
+        visit.page.get_by_role("link", name="Forgot your password?").click()
+    expect(visit.page.get_by_role("button", name="Email me a link")).to_be_visible()
+
+
+def _forgot_password_with_errors(visit):
+    visit.goto("/password/forgot")
+    visit.page.get_by_label("Email", exact=True).fill("not an address")
+    visit.submit("Email me a link", status=400)
+    expect(visit.page.get_by_role("alert")).to_contain_text("Enter an email address")
+
+
+def _forgot_password_sent(visit):
+    account = visit.seed.account()
+    visit.goto("/password/forgot")
+    visit.page.get_by_label("Email", exact=True).fill(account.email)
+    visit.submit("Email me a link")
+    expect(visit.page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
 def _set_password(visit):
     account = visit.seed.account()
     visit.goto(visit.seed.password_link(account))
@@ -599,6 +621,9 @@ PAGES = {
     "verify-not-found": _verify_not_found,
     "verify-revoked": _verify_revoked,
     "set-password-link": _set_password,
+    "forgot-password": _forgot_password,
+    "forgot-password-with-errors": _forgot_password_with_errors,
+    "forgot-password-sent": _forgot_password_sent,
     "account": _account,
     "account-staff": _account_staff,
     "reauthenticate": _reauthenticate,

@@ -15,6 +15,7 @@ Outcomes:
 The app runs with CSRF off here (tests/conftest.py); test_csrf.py checks the tokens."""
 
 import io
+import itertools
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +30,7 @@ from tests.security.state import changed_tables, database_state
 from tests.security.world import ACTORS, build_world, log_in, rebuild_world
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND, REFUSED = "ok", "login", "forbidden", "not_found", "refused"
+_ASKERS = itertools.count()
 
 
 def _row(anonymous, trainee, other_trainee, trainer, other_trainer, admin):
@@ -71,6 +73,7 @@ ACCESS = {
     "auth.login": PUBLIC,
     "auth.register": PUBLIC,
     "auth.set_password": PUBLIC,
+    "auth.forgot_password": PUBLIC,
     "auth.logout": SIGNED_IN,
     # without a login waiting for its code, the second step sends visitors back to the login form
     "auth.login_second_step": PUBLIC,
@@ -181,6 +184,8 @@ PAYLOADS = {
                                 "confirm": NEW_PASSWORD, "agency": "Pine County Probation",
                                 "discipline": "probation", "jurisdiction": "Pine County"},
     "auth.set_password": lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    # a new address each time: six actors asking for one account would meet its limit of five an hour
+    "auth.forgot_password": lambda w: {"email": f"asker-{next(_ASKERS)}@example.org"},
     "learning.enroll": lambda w: {"track": "introductory"},
     "learning.change_track": lambda w: {"track": "advanced"},
     "quizzes.attempt": lambda w: {"save": "Save", **{f"q{position}": str(order[0])

@@ -29,6 +29,7 @@ from urllib.parse import quote_from_bytes, urlsplit
 
 import pyotp
 import pytest
+from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, update
@@ -143,6 +144,13 @@ def _new_password_link(world):
     return {"token": create_password_link(user, None, RESET_LINK_LIFETIME)}
 
 
+def _mail_to_a_closed_port(world):
+    """Mail configured, but no server listening: the request takes the whole path, sending included,
+    and must answer as it does when an SMTP server is down."""
+    current_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9, MAIL_USE_TLS=False)
+    return {}
+
+
 def _choices_at(position):
     return lambda w: [str(choice) for choice in w.attempt_answers().get(position, [])]
 
@@ -224,6 +232,8 @@ TARGETS = {
     "auth.set_password": Target("anonymous", {"password": _valid("a long enough passphrase"),
                                               "confirm": _valid("a long enough passphrase")},
                                 prepare=_new_password_link),
+    "auth.forgot_password": Target("anonymous", {"email": lambda w: [w.email("trainee"), "nobody@example.org"]},
+                                   prepare=_mail_to_a_closed_port),
     "auth.logout": Target("trainee"),
     # the second step: other_trainer has two-step verification on and has typed the password
     "auth.login_second_step": Target("other_trainer", {"code": _code_now}, prepare=_mfa("other_trainer", on=True)),
