@@ -1,6 +1,7 @@
 """Account writes: registration, staff account creation, and a person's own account settings."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth import lockout, passwords, reset
@@ -34,9 +35,18 @@ def create_user(*, email, password, name, role=Role.TRAINEE, agency="", discipli
     user = User(email=email, name=name.strip(), role=Role(role).value, agency=agency.strip(),
                 discipline=discipline.strip(), jurisdiction=jurisdiction.strip())
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    _save_unless_email_taken(user, "An account with that email address already exists.")
     return user
+
+
+def _save_unless_email_taken(user, message):
+    """Flush `user` in a savepoint: the unique email index decides between two requests that both
+    found the address free (PostgreSQL runs them side by side), and the loser gets EmailTaken."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as error:
+        raise EmailTaken(message) from error
 
 
 def register_trainee(**fields):
@@ -105,6 +115,7 @@ def change_email(user, new_email):
         raise EmailTaken("Another account already uses that email address.")
     previous = user.email
     user.email = new_email
+    _save_unless_email_taken(user, "Another account already uses that email address.")
     audit.record("auth.email_changed", actor=user, target=f"user:{user.id}", **{"from": previous, "to": new_email})
     db.session.flush()
     return True

@@ -154,10 +154,21 @@ def save_answers(attempt, selections, now=None):
         raise InvalidState("This attempt has already been submitted.")
     if grading.is_late(now, attempt.deadline_at):
         raise InvalidState("The time for this attempt is over; submit it to be graded on what was saved.")
+    if not _hold_while_open(attempt.id):
+        raise InvalidState("This attempt has already been submitted.")
     answers = attempt_answers(attempt.id)
     for answer in answers:
         answer.selected = _clean_selections(answers, selections)[answer.position]
     db.session.flush()
+
+
+def _hold_while_open(attempt_id):
+    """Lock the attempt's row if it is still in progress, so a submit cannot grade it between this
+    check and the save's commit: on PostgreSQL a submit that got there first makes this match no row
+    (the WHERE is checked again once its lock is released), and a later submit waits for the save."""
+    return db.session.execute(
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.state == AttemptState.IN_PROGRESS.value)
+        .values(state=AttemptState.IN_PROGRESS.value).execution_options(synchronize_session=False)).rowcount == 1
 
 
 def submit_attempt(attempt_id, selections, enrollment, outline, now=None):

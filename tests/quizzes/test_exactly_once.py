@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.quizzes import operations
-from lms.quizzes.models import Attempt
+from lms.quizzes.models import Answer, Attempt
 from tests.learning.helpers import Learner
 
 THREADS = 20
@@ -101,3 +101,48 @@ def test_a_replayed_submit_returns_the_first_result(client, auth, make_user, cur
     replay = client.post(f"/attempts/{attempt_id}", data=wrong)
     assert replay.headers["Location"].endswith(f"/attempts/{attempt_id}/results")
     assert float(db.session.get(Attempt, attempt_id, populate_existing=True).score) == 100
+
+
+@pytest.mark.parametrize("round_number", ROUNDS)
+def test_a_save_racing_the_submit_never_rewrites_a_graded_attempt(app, client, auth, make_user, curriculum,
+                                                                   round_number):
+    user = make_user()
+    auth.login(user.email)
+    learner = Learner(client)
+    learner.enroll()
+    attempt_id = learner.start("basics")
+    right = learner.answers_for(attempt_id, right=True)
+    wrong = {name: value for name, value in learner.answers_for(attempt_id, right=False).items()
+             if name != "submit"} | {"save": "Save"}
+    clients = _logged_in_clients(app, user.email, THREADS)
+    db.session.commit()
+    forms = [right if n % 2 else wrong for n in range(THREADS)]
+    statuses = _in_parallel(lambda pair: pair[0].post(f"/attempts/{attempt_id}", data=pair[1]).status_code,
+                            list(zip(clients, forms, strict=True)))
+    assert set(statuses) <= {302, 409}, statuses
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    assert attempt.state == "submitted" and float(attempt.score) == 100
+    answers = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id)
+                                 .execution_options(populate_existing=True)).all()
+    graded_right = {str(answer.position): sorted(map(str, answer.selected)) for answer in answers}
+    assert all(answer.score == 1 for answer in answers)
+    assert graded_right == {key.removeprefix("q"): sorted(values) for key, values in _choices_of(right).items()}
+
+
+def _choices_of(form):
+    return {name: (value if isinstance(value, list) else [value]) for name, value in form.items()
+            if name.startswith("q")}
+
+
+@pytest.mark.parametrize("round_number", ROUNDS)
+def test_twenty_concurrent_registrations_of_one_address_make_one_account(app, round_number):
+    from lms.auth.models import User
+
+    data = {"name": "Nia New", "email": f"nia.{round_number}@example.org", "password": "a long enough passphrase",
+            "confirm": "a long enough passphrase", "agency": "Pine County", "discipline": "Probation",
+            "jurisdiction": "Pine County"}
+    responses = _in_parallel(lambda c: c.post("/register", data=data), [app.test_client() for _ in range(THREADS)])
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] * (THREADS - 1) + [302]
+    assert all("already exists" in r.get_data(as_text=True) for r in responses if r.status_code == 200)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == data["email"])) == 1
