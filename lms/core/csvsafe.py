@@ -30,7 +30,9 @@ def neutralize(value):
 def csv_rows(header, rows, bom=True):
     """Yield the header and each row as encoded CSV lines (UTF-8, CRLF), every cell neutralized."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every text cell quoted: where a spreadsheet splits on ";" (many European locales), an unquoted
+    # "a;=1+1" would become two cells, the second a formula.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
 
     def line(cells):
         writer.writerow([neutralize(cell) for cell in cells])

@@ -36,9 +36,10 @@ def test_csv_cells_that_start_a_formula_are_neutralized():
         assert neutralize(dangerous) == "'" + dangerous
     assert neutralize("Dana =1") == "Dana =1"
     assert neutralize(-12.5) == -12.5 and neutralize(None) == "" and neutralize(True) == "yes"
-    lines = list(csv_rows(["name", "gain"], [["=1+1", -5], ["Ann, \"A\"", 3.5]]))
-    assert lines[0] == "\ufeffname,gain\r\n".encode()
-    assert b"".join(lines[1:]).decode() == "'=1+1,-5\r\n\"Ann, \"\"A\"\"\",3.5\r\n"
+    lines = list(csv_rows(["name", "gain"], [["=1+1", -5], ["Ann, \"A\"", 3.5], ["a;=1+1", None]]))
+    assert lines[0] == "\ufeff\"name\",\"gain\"\r\n".encode()
+    # text quoted, so a spreadsheet that splits on ";" keeps "a;=1+1" one cell; numbers stay numbers
+    assert b"".join(lines[1:]).decode() == "\"'=1+1\",-5\r\n\"Ann, \"\"A\"\"\",3.5\r\n\"a;=1+1\",\"\"\r\n"
 
 
 def test_chart_is_an_accessible_image_with_escaped_text():
