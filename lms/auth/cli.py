@@ -1,9 +1,9 @@
-"""`flask users ...`: make staff accounts from the command line."""
+"""`flask users ...`: make staff accounts, turn off two-step verification, lift a lockout."""
 
 import click
 from flask.cli import AppGroup
 
-from lms.auth import mfa, operations
+from lms.auth import lockout, mfa, operations
 from lms.auth.models import Role
 from lms.core.errors import DomainError
 from lms.extensions import db
@@ -43,3 +43,18 @@ def disable_mfa_command(email):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Two-step verification is off for {user.email}; they can set it up again after logging in.")
+
+
+@users_cli.command("unlock")
+@click.option("--email", required=True)
+def unlock_command(email):
+    """Let a locked-out account sign in again now (someone kept failing to sign in as it). For the day
+    every administrator is locked out; an administrator can also unlock from the account's page."""
+    user = operations.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email address {email}.")
+    was_locked = lockout.is_locked(user.email)
+    lockout.unlock(None, user)
+    db.session.commit()
+    click.echo(f"{user.email} can sign in again." if was_locked else
+               f"{user.email} was not locked; earlier failed sign-ins no longer count.")

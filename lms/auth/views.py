@@ -172,8 +172,13 @@ def _register_limit():
     return current_app.config["REGISTER_LIMIT"]
 
 
+def _registered_email():
+    return "register-account:" + operations.normalize_email(request.form.get("email", ""))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"], key_func=_registered_email)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("learning.dashboard"))
@@ -240,7 +245,14 @@ def _email_reset_link(user, token):
                      reason="the email could not be sent")
 
 
+def _link_token():
+    # The token's hash, so the limiter's storage (Redis) never holds a usable link.
+    return "password-link:" + reset.hash_token(request.view_args.get("token"))
+
+
 @bp.route("/password/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_link_token, deduct_when=_failed)
 def set_password(token):
     """A one-time link (password reset or invitation): choose a new password."""
     try:

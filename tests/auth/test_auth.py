@@ -111,6 +111,16 @@ def test_account_limit_holds_across_addresses(app, make_user):
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
 
 
+def test_registrations_for_one_address_are_limited_across_addresses(app):
+    app.config["REGISTER_LIMIT"] = "3 per hour"
+    statuses = []
+    for number in range(4):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.2.{number}"
+        statuses.append(client.post("/register", data={**REGISTRATION, "password": "short"}).status_code)
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_session_cookie_replayed_after_logout_is_refused(app, auth, make_user):
     user = make_user()
     auth.login(user.email)
@@ -118,7 +128,8 @@ def test_session_cookie_replayed_after_logout_is_refused(app, auth, make_user):
     auth.logout()
     replay = app.test_client()
     replay.set_cookie("session", cookie)
-    assert replay.get("/dashboard").status_code == 302
+    response = replay.get("/dashboard")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
 @pytest.mark.real_password_hashing

@@ -164,3 +164,15 @@ def test_a_failure_for_the_longest_email_is_recorded_and_counted(app, client, th
     failures = events("auth.login", "failure")
     assert len(failures) == threshold and len(failures[0].target) == 128
     assert "This account is locked" in login(client, email, WRONG).get_data(as_text=True)
+
+
+def test_an_operator_unlocks_from_the_command_line_when_no_admin_can(app, runner, make_user, threshold, events):
+    admin = make_user("admin")
+    _fail(app, admin.email, threshold)
+    assert lockout.is_locked(admin.email)
+    result = runner.invoke(args=["users", "unlock", "--email", admin.email.upper()])
+    assert result.exit_code == 0 and "can sign in again" in result.output
+    assert not lockout.is_locked(admin.email)
+    unlocked = events("admin.account_unlocked")
+    assert [(event.actor_id, event.target) for event in unlocked] == [(None, f"user:{admin.id}")]
+    assert runner.invoke(args=["users", "unlock", "--email", "nobody@example.test"]).exit_code == 1

@@ -134,6 +134,17 @@ def test_redeem_checks_the_length_itself(user, token):
     assert _invitation().used_at is None
 
 
+def test_the_eleventh_bad_password_for_one_link_in_a_minute_gets_429(app, client, user, token):
+    statuses = []
+    for number in range(11):
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = f"10.0.3.{number}"
+        statuses.append(_set(other, token, "short", "short").status_code)
+    assert statuses == [400] * 10 + [429]
+    assert _set(client, token).status_code == 429  # the link, not the address, is limited
+    assert _reload(user).check_password(PASSWORD)
+
+
 def test_a_newer_link_replaces_the_older_one(client, user, token):
     newer = reset.create_password_link(user, None, DAY)
     db.session.commit()
