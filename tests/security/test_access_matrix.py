@@ -334,3 +334,29 @@ def test_access_table_names_only_existing_routes():
     endpoints = {endpoint for endpoint, _, _ in RULES}
     assert sorted(set(ACCESS) - endpoints) == []
     assert sorted((set(PAYLOADS) | set(ACTOR_PAYLOADS)) - endpoints) == []
+
+
+#: staff-only rules: the trainer (or, for admin pages, the admin) may use them, trainees may not
+STAFF_RULES = [(endpoint, rule, method) for endpoint, rule, method in RULES
+               if expected_outcome(endpoint, method, "trainee") == FORBIDDEN]
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), STAFF_RULES, ids=[f"{e}-{m}" for e, _, m in STAFF_RULES])
+def test_staff_without_two_step_verification_reach_no_staff_route(app, make_user, endpoint, rule, method):
+    """With MFA enforced (as in production), every staff route and method sends a trainer or admin
+    who has not set up two-step verification to set it up, and changes nothing."""
+    app.config["MFA_ENFORCED"] = True
+    world = build_world(make_user)
+    actor = "trainer" if expected_outcome(endpoint, method, "trainer") == OK else "admin"
+    client = app.test_client()
+    log_in(client, world, actor)
+    path = fill(rule, endpoint, world)
+    before = database_state()
+    response = client.open(path, method=method, data=payload_for(endpoint, world, actor) if method == "POST" else None)
+    response.get_data()
+    response.close()
+    assert response.status_code == 302, (method, path, response.status_code)
+    assert urlsplit(response.headers["Location"]).path == "/account/two-step"
+    after = database_state()
+    assert set(before.pop("audit_event")) <= set(after.pop("audit_event"))
+    assert before == after, changed_tables(before, after)
