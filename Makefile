@@ -9,6 +9,7 @@ PORT ?= 5000
 .PHONY: run test test-postgres lint setup db curricula demo clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "CASOM LMS needs Python 3.11 or newer, but $(PYTHON) is $$($(PYTHON) --version 2>&1). Install Python 3.11 or run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from lms.core.requests import register_request_hygiene
@@ -14,9 +15,10 @@ def create_app(config=None):
     instance_path = str(Path(__file__).resolve().parent.parent / "instance")
     app = Flask(__name__, template_folder="core/templates", instance_path=instance_path)
     config_class = config if isinstance(config, type) else config_for(config)
-    config_class.check()
     app.config.from_object(config_class)
+    config_class.check(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    trust_reverse_proxies(app)
     register_request_hygiene(app)  # before the blueprints: their <int:> rules use its converter
     register_extensions(app)
     register_blueprints(app)
@@ -24,6 +26,15 @@ def create_app(config=None):
     register_errorhandlers(app)
     register_template_helpers(app)
     return app
+
+
+def trust_reverse_proxies(app):
+    """Take the client's address and scheme from the headers of the PROXY_COUNT proxies in front."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        # The proxy passes the Host header through itself (nginx: proxy_set_header Host $host), so
+        # X-Forwarded-Host and -Port are not believed: a client could send them to forge links.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_extensions(app):

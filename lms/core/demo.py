@@ -3,6 +3,7 @@ history, lms.demo), both refused outside development."""
 
 import random
 import time
+from typing import NamedTuple
 
 import click
 from flask import current_app
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select, text
 
 from lms.auth import operations as accounts
+from lms.auth import passwords
 from lms.auth.models import Role
 from lms.curricula.models import Curriculum
 from lms.demo.generator import GenerationRefused, cohort_sizes, generate
@@ -28,9 +30,17 @@ DEMO_ACCOUNTS = (
 )
 
 
+class DemoAccounts(NamedTuple):
+    created: list
+    #: accounts that existed with another password and now have the configured one
+    password_reset: list
+
+
 def ensure_demo_accounts(password):
-    """Create the demo accounts that are missing and enroll the trainees; returns the emails created."""
-    created = []
+    """Create the missing demo accounts, give every demo account `password` and enroll the trainees.
+    Raises WeakPassword, changing nothing, if `password` breaks the password rule."""
+    passwords.check_new_password(password)
+    created, password_reset = [], []
     curricula = db.session.scalars(select(Curriculum)).all()
     for email, name, role, track in DEMO_ACCOUNTS:
         user = accounts.find_user_by_email(email)
@@ -39,25 +49,37 @@ def ensure_demo_accounts(password):
                                         agency="Demo County Probation", discipline="Probation",
                                         jurisdiction="Demo County")
             created.append(email)
+        elif not user.check_password(password):
+            user.set_password(password)
+            user.end_all_sessions()
+            password_reset.append(email)
         if track is not None:
             for curriculum in curricula:
                 learning.enroll(user, curriculum, track)
-    return created
+    return DemoAccounts(created, password_reset)
 
 
 @demo_cli.command("accounts")
 def demo_accounts_command():
-    """Create the demo accounts (development only) and print how to log in."""
+    """Create the demo accounts (development only), set their password to LMS_DEMO_PASSWORD, and
+    print how to log in."""
     if not current_app.config.get("DEMO_ACCOUNTS_ALLOWED"):
         raise click.ClickException("Demo accounts exist in development only (LMS_ENV=development).")
     password = current_app.config["DEMO_PASSWORD"]
-    created = ensure_demo_accounts(password)
+    try:
+        result = ensure_demo_accounts(password)
+    except passwords.WeakPassword as error:
+        db.session.rollback()
+        raise click.ClickException(f"LMS_DEMO_PASSWORD cannot be used: {error}") from None
     db.session.commit()
-    click.echo("Demo accounts" + (f" (created {len(created)})" if created else " (already present)") + ":")
+    click.echo("Demo accounts" + (f" (created {len(result.created)})" if result.created else " (already present)")
+               + ":")
     for email, _name, role, track in DEMO_ACCOUNTS:
         suffix = f", {track.value} track" if track else ""
         click.echo(f"  {email:<24} {role.value}{suffix}")
     click.echo(f"  password: {password}")
+    if result.password_reset:
+        click.echo(f"  (changed to this for {len(result.password_reset)} account(s) that had another password)")
 
 
 def _sizes_option(value):

@@ -16,13 +16,14 @@ def _path_argument():
     return click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 
 
-def _load_or_exit(path):
+def _load_or_exit(path, consequence=""):
+    """The validated specs; or every problem printed, then `consequence` after the count, and exit 1."""
     try:
         return load_all(path or current_app.config["LMS_CURRICULA_DIR"])
     except InvalidCurriculum as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) found; nothing was imported.", err=True)
+        click.echo(f"{len(error.problems)} problem(s) found{consequence}.", err=True)
         raise SystemExit(1) from None
 
 
@@ -39,7 +40,7 @@ def validate_command(path):
 @_path_argument()
 def import_command(path):
     """Validate, then import curricula in one transaction (all or nothing)."""
-    specs = _load_or_exit(path)
+    specs = _load_or_exit(path, consequence="; nothing was imported")
     try:
         results = import_curricula(specs)
         db.session.commit()

@@ -55,6 +55,13 @@ def _display(path):
         return str(path)
 
 
+def _display_from(folder, path):
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:
+        return str(path)
+
+
 class _File:
     """One file being read: its display path and the problems found in it."""
 
@@ -65,6 +72,14 @@ class _File:
 
     def problem(self, line, field, message):
         self.problems.append(Problem(self.name, line, field, message))
+
+    def named_file_exists(self, line, field, path):
+        """Whether `path`, named here at `line`, is a file; if not, the problem is reported at that line,
+        where the author fixes it, rather than in a file that does not exist."""
+        if Path(path).is_file():
+            return True
+        self.problem(line, field, f"file {_display_from(self.path.parent, path)} not found")
+        return False
 
     def load_mapping(self, field="file"):
         if not self.path.is_file():
@@ -227,7 +242,10 @@ def _read_days(directory, top, data, files):
                 top.problem(line, label, f"module {module_key!r} is listed more than once")
                 continue
             seen_modules.add(module_key)
-            module = _read_module(directory / f"day-{index + 1}" / module_key, top.problems, files)
+            folder = directory / f"day-{index + 1}" / module_key
+            if not _module_folder_exists(top, line, label, folder):
+                continue
+            module = _read_module(folder, top.problems, files)
             if module is not None:
                 modules.append(module)
         days.append(DaySpec(number=number or index + 1, title=title, modules=modules))
@@ -236,11 +254,20 @@ def _read_days(directory, top, data, files):
     return days
 
 
+def _module_folder_exists(top, line, label, folder):
+    """Whether the module folder named at `line` of curriculum.yaml holds a module.yaml; if not, says so there."""
+    shown = _display_from(top.path.parent, folder)
+    if not folder.is_dir():
+        top.problem(line, label, f"module folder {shown} not found")
+        return False
+    if not (folder / "module.yaml").is_file():
+        top.problem(line, label, f"module folder {shown} has no module.yaml")
+        return False
+    return True
+
+
 def _read_module(folder, problems, files):
     source = _File(folder / "module.yaml", problems)
-    if not folder.is_dir():
-        source.problem(1, "module", f"module folder {source.name.rsplit('/', 1)[0]} not found")
-        return None
     data = source.load_mapping()
     if data is None:
         return None
@@ -252,7 +279,7 @@ def _read_module(folder, problems, files):
     lessons = _read_lessons(folder, source, data, files)
     quiz = None
     quiz_file = source.get(data, "quiz", str, required=False)
-    if quiz_file:
+    if quiz_file and source.named_file_exists(data.line_of("quiz"), "quiz", folder / quiz_file):
         quiz = _read_quiz(folder / quiz_file, problems, files, _objective_resolver(objectives))
     return ModuleSpec(
         key=key or folder.name,
@@ -310,6 +337,8 @@ def _read_lessons(folder, source, data, files):
             source.problem(line, label, f"lesson key {key!r} is used twice")
             continue
         seen.add(key)
+        if not source.named_file_exists(line, label, folder / name):
+            continue
         lesson = _read_lesson(folder / name, key, source.problems)
         if lesson is not None:
             files.append(folder / name)
@@ -319,9 +348,6 @@ def _read_lessons(folder, source, data, files):
 
 def _read_lesson(path, key, problems):
     source = _File(path, problems)
-    if not path.is_file():
-        source.problem(1, "lesson", "file not found")
-        return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -354,7 +380,7 @@ def _split_title(text):
 
 def _read_test(directory, top, data, name, days, files, required):
     file_name = top.get(data, name, str, required=required)
-    if not file_name:
+    if not file_name or not top.named_file_exists(data.line_of(name), name, directory / file_name):
         return None
     objectives = {f"{module.key}/{objective.key}" for day in days for module in day.modules
                   for objective in module.objectives}
@@ -489,7 +515,7 @@ def _listed_module_keys(data):
 
 def _read_evaluation(directory, top, data, days, files):
     file_name = top.get(data, "evaluation", str, required=False)
-    if not file_name:
+    if not file_name or not top.named_file_exists(data.line_of("evaluation"), "evaluation", directory / file_name):
         return None
     source = _File(directory / file_name, top.problems)
     raw = source.load_mapping()

@@ -342,7 +342,8 @@ def test_without_enforcement_staff_open_staff_pages_with_a_password(client, trai
 
 def test_production_refuses_to_start_with_exemptions_or_without_enforcement(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("SECRET_KEY", "7rD-kQ2vX9mLpZ4wB8sN1yT6cF3hJ0gA_eUoR5iV")
+    monkeypatch.setenv("LMS_BASE_URL", "https://training.example.gov")
 
     class WithExemptions(ProductionConfig):
         MFA_EXEMPT_EMAILS = frozenset({"admin@example.org"})

@@ -149,13 +149,14 @@ def test_cookie_replayed_after_the_idle_limit_is_refused(app, client, clock, mak
 # --- cookie settings -----------------------------------------------------------------------------
 
 class _Production(ProductionConfig):
-    SECRET_KEY = "k" * 48
+    SECRET_KEY = "7rD-kQ2vX9mLpZ4wB8sN1yT6cF3hJ0gA_eUoR5iV"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    LMS_BASE_URL = "https://training.example.gov"
 
 
 def test_production_cookies(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("SECRET_KEY", "7rD-kQ2vX9mLpZ4wB8sN1yT6cF3hJ0gA_eUoR5iV")
     app = create_app(_Production)
     config = app.config
     assert config["SESSION_COOKIE_NAME"] == "__Host-session"

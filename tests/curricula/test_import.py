@@ -1,4 +1,5 @@
 import shutil
+from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
@@ -7,6 +8,8 @@ from lms.curricula.models import Choice, Curriculum, Lesson, Module, Question
 from lms.curricula.operations import import_curricula
 from lms.extensions import db
 from tests.conftest import FIXTURE_CURRICULUM, FIXTURES
+from tests.learning.helpers import Learner
+from tests.unit.test_loader import BROKEN_COURSE_PROBLEMS, BROKEN_COURSE_YAML_PROBLEM
 
 
 def _counts():
@@ -37,10 +40,12 @@ def test_import_creates_everything_and_records_the_version(app):
 def test_reimporting_the_same_files_changes_nothing(app):
     _import(FIXTURE_CURRICULUM)
     before = _counts()
+    version = db.session.scalar(select(Curriculum.version))
     lesson_ids = db.session.scalars(select(Lesson.id).order_by(Lesson.id)).all()
     [result] = _import(FIXTURE_CURRICULUM)
     assert result.status == "unchanged"
     assert _counts() == before
+    assert db.session.scalar(select(Curriculum.version)) == version
     assert db.session.scalars(select(Lesson.id).order_by(Lesson.id)).all() == lesson_ids
 
 
@@ -62,11 +67,14 @@ def test_an_edited_lesson_is_updated_in_place(app, tmp_path):
 def test_a_removed_question_is_retired_not_deleted(app, tmp_path):
     root, course = _copy(tmp_path)
     _import(root)
+    version = db.session.scalar(select(Curriculum.version))
     quiz = course / "day-1" / "basics" / "quiz.yaml"
     text = quiz.read_text()
     start = text.index("  - key: q-extra-two")
     quiz.write_text(text[:start])
     _import(root)
+    db.session.expire_all()
+    assert db.session.scalar(select(Curriculum.version)) != version
     retired = db.session.scalars(select(Question).where(Question.retired_at.is_not(None))).all()
     assert [q.key for q in retired] == ["q-extra-two"]
     assert db.session.scalar(select(func.count()).select_from(Question)) == 28
@@ -105,7 +113,10 @@ def test_cli_import_of_a_broken_tree_changes_nothing_and_exits_1(app, runner, tm
 def test_cli_validate_prints_each_problem_and_exits_1(runner):
     result = runner.invoke(args=["curricula", "validate", str(FIXTURES / "broken")])
     assert result.exit_code == 1
-    assert result.output.count("broken-course/") >= 10
+    printed = [line.split("broken-course/", 1)[1] for line in result.output.splitlines() if "broken-course/" in line]
+    assert set(printed) >= BROKEN_COURSE_PROBLEMS, BROKEN_COURSE_PROBLEMS - set(printed)
+    assert any(line.startswith(BROKEN_COURSE_YAML_PROBLEM) for line in printed)
+    assert result.output.splitlines()[-1] == f"{len(printed)} problem(s) found."
 
 
 def test_cli_validate_and_import_the_fixture(runner):
@@ -128,3 +139,66 @@ def test_an_import_failing_midway_rolls_back(app, monkeypatch, runner):
     assert result.exit_code != 0
     db.session.rollback()
     assert _counts() == {"Curriculum": 0, "Module": 0, "Lesson": 0, "Question": 0, "Choice": 0}
+
+
+HOSTILE_LESSON = """# First lesson of basics
+
+Intro paragraph.
+
+<script>alert('x')</script>
+
+<style>p { color: red }</style>
+
+<img src=x onerror=alert(1)>
+
+<iframe src="https://evil.example/"></iframe>
+
+<a href="javascript:alert(2)">raw link</a>
+
+<p style="color:red">styled</p>
+
+<a href="https://smart.ojp.gov/">SMART Office</a>
+"""
+
+
+class _LessonBody(HTMLParser):
+    """The elements, attributes and text inside a page's <article class="lesson-body">."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.inside = False
+        self.tags, self.attributes, self.text = [], [], []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article" and ("class", "lesson-body") in attrs:
+            self.inside = True
+        elif self.inside:
+            self.tags.append(tag)
+            self.attributes.extend(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.text.append(data)
+
+
+def test_hostile_markup_in_an_imported_lesson_never_reaches_the_page(client, auth, make_user, tmp_path):
+    root, course = _copy(tmp_path)
+    (course / "day-1" / "basics" / "01-first.md").write_text(HOSTILE_LESSON)
+    _import(root)
+    auth.login(make_user().email)
+    Learner(client).enroll()
+    response = client.get("/curricula/fixture-course/modules/basics/lessons/first")
+    assert response.status_code == 200
+    body = _LessonBody(response.get_data(as_text=True))
+    text = "".join(body.text)
+    assert "Intro paragraph." in text and "SMART Office" in text  # the lesson itself is there
+    assert not {"script", "style", "img", "iframe"} & set(body.tags), body.tags
+    assert [name for name, _value in body.attributes if name == "style" or name.startswith("on")] == []
+    hrefs = [value for name, value in body.attributes if name == "href"]
+    assert hrefs == ["https://smart.ojp.gov/"]
+    assert "alert(" not in text and "color: red" not in text

@@ -54,7 +54,7 @@ def test_a_missing_evaluation_file_is_reported(tmp_path):
     with pytest.raises(InvalidCurriculum) as raised:
         load_curriculum(course)
     assert [str(p).split("fixture-course/", 1)[1] for p in raised.value.problems] == [
-        "evaluation.yaml:1: file: file not found"]
+        "curriculum.yaml:8: evaluation: file evaluation.yaml not found"]
 
 
 def test_every_problem_of_a_malformed_evaluation_with_its_line(tmp_path):

@@ -5,6 +5,24 @@ from lms.curricula.specs import InvalidCurriculum
 from tests.conftest import FIXTURE_CURRICULUM, FIXTURES
 
 BROKEN = FIXTURES / "broken" / "broken-course"
+#: every problem planted in the broken fixture, as `path:line: field: message` below broken-course/
+BROKEN_COURSE_PROBLEMS = frozenset({
+    "curriculum.yaml:3: credit_hours: must be a number",
+    "curriculum.yaml:1: summary: is required",
+    "curriculum.yaml:10: days[1].modules[1]: module folder day-2/missing-module not found",
+    "day-1/alpha/module.yaml:3: level: must be one of core, introductory, advanced",
+    "day-1/alpha/module.yaml:8: lessons[1]: file 02-absent.md not found",
+    "day-1/alpha/quiz.yaml:7: questions[0].choices: exactly one choice must be correct (found 2)",
+    "day-1/alpha/quiz.yaml:14: questions[1].objective: must be one of the module's objective keys",
+    "day-2/gamma/01-intro.md:1: title: the first line must be the lesson title as '# Title'",
+    "posttest.yaml:3: questions[0].explanation: is required",
+    "evaluation.yaml:2: groups[0].module: 'delta' is not a module of this curriculum "
+    "(see the days in curriculum.yaml)",
+    "evaluation.yaml:8: groups[1].items[0].key: key 'delta-clear' is used twice "
+    "(item and question keys are unique in the file)",
+})
+#: the start of the planted YAML syntax error (the rest is PyYAML's wording)
+BROKEN_COURSE_YAML_PROBLEM = "day-1/beta/module.yaml:5: file: invalid YAML"
 
 
 def test_fixture_curriculum_loads_with_days_modules_and_tests():
@@ -27,23 +45,8 @@ def test_broken_curriculum_reports_every_planted_problem_with_file_and_line():
     with pytest.raises(InvalidCurriculum) as raised:
         load_all(BROKEN.parent)
     reported = {str(problem).split("broken-course/", 1)[1] for problem in raised.value.problems}
-    expected = {
-        "curriculum.yaml:3: credit_hours: must be a number",
-        "curriculum.yaml:1: summary: is required",
-        "day-1/alpha/module.yaml:3: level: must be one of core, introductory, advanced",
-        "day-1/alpha/02-absent.md:1: lesson: file not found",
-        "day-1/alpha/quiz.yaml:7: questions[0].choices: exactly one choice must be correct (found 2)",
-        "day-1/alpha/quiz.yaml:14: questions[1].objective: must be one of the module's objective keys",
-        "day-2/gamma/01-intro.md:1: title: the first line must be the lesson title as '# Title'",
-        "posttest.yaml:3: questions[0].explanation: is required",
-        "evaluation.yaml:2: groups[0].module: 'delta' is not a module of this curriculum "
-        "(see the days in curriculum.yaml)",
-        "evaluation.yaml:8: groups[1].items[0].key: key 'delta-clear' is used twice "
-        "(item and question keys are unique in the file)",
-    }
-    assert expected <= reported
-    assert any(line.startswith("day-1/beta/module.yaml:5: file: invalid YAML") for line in reported)
-    assert any(line.startswith("day-2/missing-module/module.yaml:1: module: module folder") for line in reported)
+    assert reported >= BROKEN_COURSE_PROBLEMS
+    assert any(line.startswith(BROKEN_COURSE_YAML_PROBLEM) for line in reported)
 
 
 def _write(tmp_path, name, text):
@@ -120,3 +123,31 @@ def test_lesson_keys_ignore_number_prefix_so_reordering_keeps_keys(tmp_path):
     module.write_text(module.read_text().replace("[01-first.md, 02-second.md]", "[02-second.md, 07-first.md]"))
     spec = load_curriculum(course)
     assert [lesson.key for lesson in spec.modules[0].lessons] == ["second", "first"]
+
+
+def _problems_after(course, edit):
+    edit(course)
+    with pytest.raises(InvalidCurriculum) as raised:
+        load_curriculum(course)
+    return [str(problem).split("fixture-course/", 1)[1] for problem in raised.value.problems]
+
+
+def test_a_missing_quiz_is_reported_where_module_yaml_names_it(tmp_path):
+    problems = _problems_after(_copy_fixture(tmp_path), lambda course: (course / "day-1/basics/quiz.yaml").unlink())
+    assert problems == ["day-1/basics/module.yaml:12: quiz: file quiz.yaml not found"]
+
+
+def test_a_missing_posttest_is_reported_where_curriculum_yaml_names_it(tmp_path):
+    problems = _problems_after(_copy_fixture(tmp_path), lambda course: (course / "posttest.yaml").unlink())
+    assert problems == ["curriculum.yaml:7: posttest: file posttest.yaml not found"]
+
+
+def test_a_module_folder_without_module_yaml_is_reported_where_curriculum_yaml_lists_it(tmp_path):
+    problems = _problems_after(_copy_fixture(tmp_path),
+                               lambda course: (course / "day-1/specialists/module.yaml").unlink())
+    assert problems == ["curriculum.yaml:12: days[0].modules[2]: module folder day-1/specialists has no module.yaml"]
+
+
+def test_a_missing_evaluation_is_reported_where_curriculum_yaml_names_it(tmp_path):
+    problems = _problems_after(_copy_fixture(tmp_path), lambda course: (course / "evaluation.yaml").unlink())
+    assert problems == ["curriculum.yaml:8: evaluation: file evaluation.yaml not found"]
