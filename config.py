@@ -98,6 +98,9 @@ class Config:
     VERIFY_LIMIT = FromEnvironment("LMS_VERIFY_LIMIT", "60 per minute")
     #: wrong second-step (TOTP or recovery) codes allowed per IP and per account
     MFA_LIMIT = FromEnvironment("LMS_MFA_LIMIT", "5 per minute")
+    #: wrong check-in codes per account, and per IP address (a classroom may share one)
+    CHECK_IN_LIMIT = FromEnvironment("LMS_CHECK_IN_LIMIT", "10 per minute")
+    CHECK_IN_IP_LIMIT = FromEnvironment("LMS_CHECK_IN_IP_LIMIT", "30 per minute")
     #: "forgot your password" requests per account, and per IP address (an academy may share one)
     PASSWORD_RESET_LIMIT = FromEnvironment("LMS_PASSWORD_RESET_LIMIT", "5 per hour")
     PASSWORD_RESET_IP_LIMIT = FromEnvironment("LMS_PASSWORD_RESET_IP_LIMIT", "30 per hour")

@@ -39,14 +39,26 @@ class CohortForm(FlaskForm):
     day2_date = DateField("Day 2 date", validators=[Optional()])
     default_track = RadioField("Default track", choices=TRACK_CHOICES, default="introductory",
                                validators=[DataRequired()])
-    trainers = CheckboxList("Trainers", coerce=int, validators=[Optional()])
+    trainers = CheckboxList("Trainers", coerce=int, description="At least one.")
     crossover_forms = BooleanField(
         "Counterbalance the pre- and post-test forms (half the cohort takes each form first)")
     submit = SubmitField("Save cohort")
 
+    def __init__(self, *args, filled_in_by_trainer=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: a trainer is always among the cohort's trainers (lms.cohorts.operations), so may leave
+        #: every box empty; an administrator must choose someone
+        self.filled_in_by_trainer = filled_in_by_trainer
+        if filled_in_by_trainer:
+            self.trainers.description = "You are always one of them; add any others."
+
     def validate_day2_date(self, field):
         if field.data and self.day1_date.data and field.data < self.day1_date.data:
             raise ValidationError("Day 2 cannot be before Day 1.")
+
+    def validate_trainers(self, field):
+        if not field.data and not self.filled_in_by_trainer:
+            raise ValidationError("Choose at least one trainer.")
 
 
 class JoinForm(FlaskForm):

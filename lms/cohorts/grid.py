@@ -4,7 +4,7 @@ number of queries however large the cohort (records are built in bulk, never per
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from lms.auth.models import User
 from lms.certificates.queries import current_certificates_by_enrollment
@@ -85,28 +85,62 @@ def roster_size(cohort_id):
 def build(cohort, sort="name", track=None, status=None, page=None):
     """Learners sorted and filtered over the whole cohort, as rows with their status per required
     module, tests, certificate and flags: the rows of page number `page` only, or all of them."""
+    selection = _select(cohort, sort, track, status, page)
+    return Grid(selection.outline, selection.days, tuple(selection.rows()), selection.total, selection.matching,
+                bool(track or status), selection.page)
+
+
+def csv_export(cohort, sort="name", track=None, status=None):
+    """(header, records) of every learner matching the sort and filters. Every query runs here;
+    the records are a generator that builds each row only as the response streams it."""
+    selection = _select(cohort, sort, track, status, None)
+    return csv_header(selection.days), (_csv_record(row) for row in selection.rows())
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The learners a grid shows, sorted, with everything their rows need already read."""
+    outline: object
+    days: tuple
+    shown: list           # Standings, with their progress unless `records` is given
+    records: dict | None  # LearnerRecords of `shown`, when their progress is left to rows()
+    certificates: dict
+    total: int
+    matching: int
+    page: Page | None
+
+    def rows(self):
+        """The rows, one at a time (computing a learner's progress here when it was not needed to sort)."""
+        for standing in self.shown:
+            enrollment_id = standing.learner.enrollment_id
+            if standing.progress is None:
+                standing = replace(standing, progress=curriculum_progress(self.outline, self.records[enrollment_id]))
+            yield _row(standing, self.outline, self.days, self.certificates.get(enrollment_id))
+
+
+def _select(cohort, sort, track, status, page):
     outline = learning_queries.outline_for(db.session.get(Curriculum, cohort.curriculum_id))
     learners = _learners(cohort.id)
-    failures = _failures_per_quiz(cohort.id)
+    failures = _failures_per_quiz(cohort.id, outline)
     tracks = {track} if track else {learner.track for learner in learners} or {"introductory"}
     days = tuple((day.number, tuple(m for m in day.modules if any(is_required(m.level, t) for t in tracks)))
                  for day in outline.days)
     standings = [_standing(learner, failures.get(learner.enrollment_id, 0))
                  for learner in learners if not track or learner.track == track]
-    page_only = page is not None and not _sort_or_filter_needs_progress(sort, status)
-    if not page_only:
+    progress_later = not _sort_or_filter_needs_progress(sort, status)
+    if not progress_later:
         standings = _with_progress(standings, cohort, outline)
     matching = _sorted([standing for standing in standings if _has_status(standing, status)], sort)
     shown = matching
     if page is not None:
         page = Page.clamped(page, len(matching), PER_PAGE)
         shown = matching[page.start:page.stop]
-    if page_only:
-        shown = _with_progress(shown, cohort, outline, [standing.learner.enrollment_id for standing in shown])
-    certificates = current_certificates_by_enrollment([standing.learner.enrollment_id for standing in shown])
-    rows = tuple(_row(standing, outline, days, certificates.get(standing.learner.enrollment_id))
-                 for standing in shown)
-    return Grid(outline, days, rows, len(learners), len(matching), bool(track or status), page)
+    shown_ids = [standing.learner.enrollment_id for standing in shown]
+    records = None
+    if progress_later:
+        records = learner_records_for_cohort(cohort, outline, shown_ids if page is not None else None)
+    return _Selection(outline, days, shown, records, current_certificates_by_enrollment(shown_ids),
+                      len(learners), len(matching), page)
 
 
 def _sort_or_filter_needs_progress(sort, status):
@@ -115,8 +149,8 @@ def _sort_or_filter_needs_progress(sort, status):
     return sort != "name" or status not in (None, "at_risk")
 
 
-def _with_progress(standings, cohort, outline, enrollment_ids=None):
-    records = learner_records_for_cohort(cohort, outline, enrollment_ids)
+def _with_progress(standings, cohort, outline):
+    records = learner_records_for_cohort(cohort, outline)
     return [replace(standing, progress=curriculum_progress(outline, records[standing.learner.enrollment_id]))
             for standing in standings]
 
@@ -131,12 +165,15 @@ def _learners(cohort_id):
         .join(User, Enrollment.user_id == User.id).where(Enrollment.cohort_id == cohort_id)).all()
 
 
-def _failures_per_quiz(cohort_id):
-    """{enrollment id: the most failed attempts on any one quiz}, in one query."""
+def _failures_per_quiz(cohort_id, outline):
+    """{enrollment id: the most failed attempts on any one quiz}, in one query. The pre-test has no
+    pass mark (every attempt at it is stored as not passed) and never holds anyone back, so its
+    attempts are not failures."""
+    graded = Attempt.quiz_id != outline.pretest.id if outline.pretest else true()
     per_quiz = (select(Attempt.enrollment_id, Attempt.quiz_id, func.count().label("fails"))
                 .join(Enrollment, Enrollment.id == Attempt.enrollment_id)
                 .where(Enrollment.cohort_id == cohort_id, Attempt.state == AttemptState.SUBMITTED.value,
-                       Attempt.passed.is_(False))
+                       Attempt.passed.is_(False), graded)
                 .group_by(Attempt.enrollment_id, Attempt.quiz_id).subquery())
     return dict(db.session.execute(select(per_quiz.c.enrollment_id, func.max(per_quiz.c.fails))
                                    .group_by(per_quiz.c.enrollment_id)).all())
@@ -181,18 +218,17 @@ def _sorted(standings, sort):
     return sorted(standings, key=lambda s: s.learner.name.lower())
 
 
-def csv_header(grid):
-    modules = [module.title for _, modules in grid.days for module in modules]
+def csv_header(days):
+    modules = [module.title for _, modules in days for module in modules]
     return ["name", "email", "track", "percent", "status", *modules, "pre-test %", "post-test %", "certificate",
             "flags"]
 
 
-def csv_records(grid):
-    for row in grid.rows:
-        cells = [cell.label + (f" ({cell.best:g}%)" if cell.best is not None else "") for cell in row.cells]
-        yield [row.learner.name, row.learner.email, row.learner.track, row.percent, STATUS_LABELS[row.status], *cells,
-               _number(row.pretest), _number(row.posttest),
-               row.certificate.display_code if row.certificate else "", "; ".join(row.flags)]
+def _csv_record(row):
+    cells = [cell.label + (f" ({cell.best:g}%)" if cell.best is not None else "") for cell in row.cells]
+    return [row.learner.name, row.learner.email, row.learner.track, row.percent, STATUS_LABELS[row.status], *cells,
+            _number(row.pretest), _number(row.posttest),
+            row.certificate.display_code if row.certificate else "", "; ".join(row.flags)]
 
 
 def _number(value):

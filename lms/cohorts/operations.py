@@ -35,17 +35,24 @@ def normalize_join_code(text):
     return "".join(ch for ch in (text or "").upper() if ch.isalnum()).translate(str.maketrans("OIL", "011"))
 
 
+class NoTrainerChosen(DomainError):
+    """A cohort needs one or more trainers (or administrators) to run it."""
+
+    def __init__(self):
+        super().__init__("Choose at least one trainer.")
+
+
 def create_cohort(actor, *, curriculum_id, name, location="", delivery_mode=DeliveryMode.IN_PERSON.value,
                   day1_date=None, day2_date=None, default_track=Track.INTRODUCTORY.value, trainer_ids=(),
                   crossover_forms=False):
-    """A new cohort; a trainer who creates one is always among its trainers."""
+    """A new cohort with one or more trainers; a trainer who creates one is always among them."""
     if db.session.get(Curriculum, curriculum_id) is None:
         raise DomainError("Choose a curriculum.")
+    trainers = _trainers_to_keep(actor, trainer_ids)
     cohort = Cohort(curriculum_id=curriculum_id, join_code=new_join_code(), created_by_id=actor.id)
     db.session.add(cohort)
     _apply_details(cohort, name, location, delivery_mode, day1_date, day2_date, default_track, crossover_forms)
     db.session.flush()
-    trainers = set(trainer_ids) | ({actor.id} if actor.role == Role.TRAINER else set())
     _set_trainers(cohort, trainers)
     audit.record("cohort.created", actor=actor, target=f"cohort:{cohort.id}", name=cohort.name)
     return cohort
@@ -53,13 +60,24 @@ def create_cohort(actor, *, curriculum_id, name, location="", delivery_mode=Deli
 
 def update_cohort(cohort, actor, *, name, location, delivery_mode, day1_date, day2_date, default_track,
                   trainer_ids=None, crossover_forms=False):
+    trainers = None if trainer_ids is None else _trainers_to_keep(actor, trainer_ids)
     _apply_details(cohort, name, location, delivery_mode, day1_date, day2_date, default_track, crossover_forms)
-    if trainer_ids is not None:
-        trainers = set(trainer_ids) | ({actor.id} if actor.role == Role.TRAINER else set())
+    if trainers is not None:
         _set_trainers(cohort, trainers)
     audit.record("cohort.updated", actor=actor, target=f"cohort:{cohort.id}")
     db.session.flush()
     return cohort
+
+
+def _trainers_to_keep(actor, trainer_ids):
+    """The ids among `trainer_ids` (and the acting trainer) of trainers and administrators;
+    NoTrainerChosen when that leaves nobody."""
+    wanted = set(trainer_ids) | ({actor.id} if actor.role == Role.TRAINER else set())
+    staff = set(db.session.scalars(select(User.id).where(User.id.in_(wanted),
+                                                         User.role.in_([Role.TRAINER.value, Role.ADMIN.value]))))
+    if not staff:
+        raise NoTrainerChosen()
+    return staff
 
 
 def _apply_details(cohort, name, location, delivery_mode, day1_date, day2_date, default_track, crossover_forms):
@@ -72,9 +90,7 @@ def _apply_details(cohort, name, location, delivery_mode, day1_date, day2_date, 
     cohort.crossover_forms = bool(crossover_forms)
 
 
-def _set_trainers(cohort, user_ids):
-    staff = set(db.session.scalars(select(User.id).where(User.id.in_(user_ids),
-                                                         User.role.in_([Role.TRAINER.value, Role.ADMIN.value]))))
+def _set_trainers(cohort, staff):
     current = set(db.session.scalars(select(CohortTrainer.user_id).where(CohortTrainer.cohort_id == cohort.id)))
     for user_id in current - staff:
         db.session.delete(db.session.get(CohortTrainer, (cohort.id, user_id)))

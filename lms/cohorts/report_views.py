@@ -105,11 +105,10 @@ def gain(cohort_id):
 @staff_only
 def gain_csv(cohort_id):
     cohort, outline = _cohort_and_outline(cohort_id)
-    report = reports.knowledge_gain(cohort, outline)
     header = ["name", "email", "agency", "discipline", "track", "form_order", "pre_percent", "post_percent",
               "gain_points", "normalized_gain", "paired"]
     rows = ([t.name, t.email, t.agency, t.discipline, t.track, t.form_order, _round(t.pre, 2), _round(t.post, 2),
-             _round(t.gain, 2), _round(t.normalized_gain, 3), t.paired] for t in report.trainees)
+             _round(t.gain, 2), _round(t.normalized_gain, 3), t.paired] for t in reports.trainee_gains(cohort, outline))
     return _csv_response(f"cohort-{cohort.id}-knowledge-gain.csv", header, rows)
 
 
@@ -134,9 +133,8 @@ def completion(cohort_id):
 @staff_only
 def completion_csv(cohort_id):
     cohort, outline = _cohort_and_outline(cohort_id)
-    report = reports.completion_summary(cohort, outline)
     header = ["name", "email", "agency", "discipline", "track", "percent_complete",
-              *[f"day_{number}_complete" for number in report.day_numbers], "posttest_passed", "certificate"]
+              *[f"day_{day.number}_complete" for day in outline.days], "posttest_passed", "certificate"]
     rows = ([t.name, t.email, t.agency, t.discipline, t.track, t.percent, *t.days_complete, t.posttest_passed,
-             t.certified] for t in report.trainees)
+             t.certified] for t in reports.trainee_completions(cohort, outline))
     return _csv_response(f"cohort-{cohort.id}-completion.csv", header, rows)

@@ -226,35 +226,53 @@ class GainReport:
         return tuple(t for t in self.trainees if not t.paired)
 
 
+def _occasions(outline):
+    """{quiz id: "pre" or "post"}, or None when the curriculum lacks a pre-test or a post-test."""
+    if outline.pretest is None or outline.posttest is None:
+        return None
+    return {outline.pretest.id: "pre", outline.posttest.id: "post"}
+
+
+def _first_attempts(cohort, occasions):
+    """(subquery, join condition) selecting each trainee's first submitted attempt at each test."""
+    first = (select(Attempt.enrollment_id, Attempt.quiz_id, func.min(Attempt.number).label("number"))
+             .join(Enrollment, Attempt.enrollment_id == Enrollment.id)
+             .where(_in_cohort(cohort), Attempt.quiz_id.in_(list(occasions)), Attempt.state == SUBMITTED)
+             .group_by(Attempt.enrollment_id, Attempt.quiz_id).subquery())
+    return first, and_(Attempt.enrollment_id == first.c.enrollment_id, Attempt.quiz_id == first.c.quiz_id,
+                       Attempt.number == first.c.number)
+
+
+def trainee_gains(cohort, outline):
+    """Every trainee's first pre-test and post-test scores, by name. Both queries run now; each row
+    is built as it is read (the CSV streams them)."""
+    trainees = _trainees(cohort)
+    occasions = _occasions(outline)
+    scores = {}
+    if occasions is not None:
+        first, is_first = _first_attempts(cohort, occasions)
+        for enrollment_id, quiz_id, score in db.session.execute(
+                select(Attempt.enrollment_id, Attempt.quiz_id, Attempt.score).join(first, is_first)):
+            if score is not None:
+                scores[(enrollment_id, occasions[quiz_id])] = float(score)
+    return (TraineeGain(e, name, email, agency, discipline, track, order, scores.get((e, "pre")),
+                        scores.get((e, "post")))
+            for e, track, order, name, email, agency, discipline in trainees)
+
+
 def knowledge_gain(cohort, outline):
     """Pre-test and post-test scores of every trainee, and the paired statistics overall, per
     objective and (crossover cohorts) per form order. Four queries."""
-    trainees = _trainees(cohort)
-    pretest, posttest = outline.pretest, outline.posttest
-    if pretest is None or posttest is None:
-        rows = tuple(TraineeGain(e, name, email, agency, discipline, track, order, None, None)
-                     for e, track, order, name, email, agency, discipline in trainees)
+    rows = tuple(trainee_gains(cohort, outline))
+    occasions = _occasions(outline)
+    if occasions is None:
         return GainReport(False, cohort.crossover_forms, rows, statistics.gain_summary([]), (), ())
-    occasion = {pretest.id: "pre", posttest.id: "post"}
-    first = (select(Attempt.enrollment_id, Attempt.quiz_id, func.min(Attempt.number).label("number"))
-             .join(Enrollment, Attempt.enrollment_id == Enrollment.id)
-             .where(_in_cohort(cohort), Attempt.quiz_id.in_(list(occasion)), Attempt.state == SUBMITTED)
-             .group_by(Attempt.enrollment_id, Attempt.quiz_id).subquery())
-    is_first = and_(Attempt.enrollment_id == first.c.enrollment_id, Attempt.quiz_id == first.c.quiz_id,
-                    Attempt.number == first.c.number)
-    scores = {}
-    for enrollment_id, quiz_id, score in db.session.execute(
-            select(Attempt.enrollment_id, Attempt.quiz_id, Attempt.score).join(first, is_first)):
-        if score is not None:
-            scores[(enrollment_id, occasion[quiz_id])] = float(score)
-    rows = tuple(TraineeGain(e, name, email, agency, discipline, track, order, scores.get((e, "pre")),
-                             scores.get((e, "post")))
-                 for e, track, order, name, email, agency, discipline in trainees)
+    first, is_first = _first_attempts(cohort, occasions)
     paired = {t.enrollment_id: t for t in rows if t.paired}
     # Per objective through the question actually answered: a crossover learner's pre-test
     # attempt holds post-test questions, whose item N measures the same objective.
     item_scores = [
-        (enrollment_id, objective_id, occasion[quiz_id], score)
+        (enrollment_id, objective_id, occasions[quiz_id], score)
         for enrollment_id, quiz_id, objective_id, score in db.session.execute(
             select(Attempt.enrollment_id, Attempt.quiz_id, Question.objective_id, Answer.score)
             .join(first, is_first).join(Answer, Answer.attempt_id == Attempt.id)
@@ -325,19 +343,29 @@ def _counts(label, trainees, days):
                             sum(1 for t in trainees if t.posttest_passed), sum(1 for t in trainees if t.certified))
 
 
-def completion_summary(cohort, outline):
-    """Enrolled, each day complete, post-test passed and valid certificates, by track and in
-    total, with the distribution of percent complete. Seven queries at most."""
+def trainee_completions(cohort, outline):
+    """Every trainee's completion, by name. The seven queries run now; each trainee's progress is
+    computed as their row is read (the CSV streams them)."""
     records = learner_records_for_cohort(cohort, outline)
     certified = set(db.session.scalars(
         select(Certificate.enrollment_id).join(Enrollment, Certificate.enrollment_id == Enrollment.id)
         .where(_in_cohort(cohort), Certificate.revoked_at.is_(None)).distinct()))
-    trainees = []
-    for enrollment_id, track, _order, name, email, agency, discipline in _trainees(cohort):
-        progress = curriculum_progress(outline, records[enrollment_id])
-        trainees.append(TraineeCompletion(enrollment_id, name, email, agency, discipline, track, progress.percent,
-                                          tuple(day.complete for day in progress.days), progress.posttest_passed,
-                                          enrollment_id in certified))
+    trainees = _trainees(cohort)
+    return (_trainee_completion(outline, records[trainee[0]], trainee, trainee[0] in certified)
+            for trainee in trainees)
+
+
+def _trainee_completion(outline, record, trainee, certified):
+    enrollment_id, track, _order, name, email, agency, discipline = trainee
+    progress = curriculum_progress(outline, record)
+    return TraineeCompletion(enrollment_id, name, email, agency, discipline, track, progress.percent,
+                             tuple(day.complete for day in progress.days), progress.posttest_passed, certified)
+
+
+def completion_summary(cohort, outline):
+    """Enrolled, each day complete, post-test passed and valid certificates, by track and in
+    total, with the distribution of percent complete. Seven queries at most."""
+    trainees = list(trainee_completions(cohort, outline))
     days = len(outline.days)
     counts = [_counts(TRACK_LABELS[track], [t for t in trainees if t.track == track], days) for track in Track]
     counts.append(_counts("All tracks", trainees, days))

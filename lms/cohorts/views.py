@@ -31,10 +31,10 @@ from lms.cohorts.forms import (
 )
 from lms.cohorts.models import DELIVERY_LABELS, Attendance
 from lms.core.csvsafe import csv_rows
-from lms.core.errors import DomainError
+from lms.core.errors import DomainError, render_error
 from lms.core.security import role_required
 from lms.curricula.models import Curriculum
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.learning import queries as learning_queries
 from lms.learning.forms import EmptyForm
 from lms.learning.models import TRACK_LABELS, Enrollment
@@ -59,7 +59,7 @@ def _trainer_choices():
 
 
 def _cohort_form(**kwargs):
-    form = CohortForm(**kwargs)
+    form = CohortForm(filled_in_by_trainer=current_user.role == Role.TRAINER, **kwargs)
     form.curriculum.choices = _curricula_choices()
     form.trainers.choices = _trainer_choices()
     return form
@@ -83,11 +83,21 @@ def create():
     if request.method == "GET":
         form.trainers.data = [current_user.id]
     if form.validate_on_submit():
-        cohort = operations.create_cohort(current_user, **_cohort_fields(form))
+        try:
+            cohort = operations.create_cohort(current_user, **_cohort_fields(form))
+        except operations.NoTrainerChosen as error:
+            return _refused_cohort_form(form, None, error)
         db.session.commit()
         flash(f"Cohort {cohort.name!r} created. Share the join code {cohort.join_code} with learners.", "success")
         return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=None), 400 if form.errors else 200
+
+
+def _refused_cohort_form(form, cohort, error):
+    """The form again with the rule's message (the trainers chosen stopped being staff meanwhile)."""
+    db.session.rollback()
+    form.trainers.errors = [*form.trainers.errors, str(error)]
+    return render_template("cohorts/form.html", form=form, cohort=cohort), 400
 
 
 def _cohort_fields(form):
@@ -112,7 +122,10 @@ def edit(cohort_id):
     if form.validate_on_submit():
         fields = _cohort_fields(form)
         fields.pop("curriculum_id")
-        operations.update_cohort(cohort, current_user, **fields)
+        try:
+            operations.update_cohort(cohort, current_user, **fields)
+        except operations.NoTrainerChosen as error:
+            return _refused_cohort_form(form, cohort, error)
         db.session.commit()
         flash("Cohort details saved.", "success")
         return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
@@ -280,8 +293,8 @@ def progress(cohort_id):
 @staff_only
 def progress_csv(cohort_id):
     cohort = _cohort(cohort_id)
-    grid = progress_grid.build(cohort, **_grid_filters())
-    body = csv_rows(progress_grid.csv_header(grid), progress_grid.csv_records(grid))
+    header, records = progress_grid.csv_export(cohort, **_grid_filters())
+    body = csv_rows(header, records)
     return Response(stream_with_context(body), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-progress.csv"'})
 
@@ -315,8 +328,10 @@ def _member_or_404(cohort, enrollment_id):
 def grant_attempt(cohort_id, enrollment_id, quiz_id):
     cohort = _cohort(cohort_id)
     enrollment = _member_or_404(cohort, enrollment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     outline = learning_queries.outline_for(db.session.get(Curriculum, cohort.curriculum_id))
-    if outline.quiz_by_id(quiz_id) is None or not EmptyForm().validate_on_submit():
+    if outline.quiz_by_id(quiz_id) is None:
         abort(404)
     quiz_operations.grant_extra_attempt(enrollment, quiz_id, current_user, request.form.get("reason", ""))
     db.session.commit()
@@ -342,8 +357,42 @@ def join():
     return render_template("cohorts/join.html", form=form), 400 if form.errors else 200
 
 
+TOO_MANY_CHECK_INS = ("Too many wrong check-in codes. Wait a minute, then type the code your trainer shows "
+                      "in the room. If it still fails, ask your trainer to mark you present.")
+
+
+# Wrong codes allowed per account, and per network address (a room of learners may share one, so
+# it allows more): while a 6-digit code is open for 15 minutes, one account can try 150 of the
+# million codes, a 1-in-6,000 chance, where a script could otherwise try them all.
+def _check_in_limit_per_account():
+    return current_app.config["CHECK_IN_LIMIT"]
+
+
+def _check_in_limit_per_address():
+    return current_app.config["CHECK_IN_IP_LIMIT"]
+
+
+def _checking_in_account():
+    # The account's id, not its session id: signing out and in again must not reset the count.
+    return f"check-in-account:{current_user.id if current_user.is_authenticated else 'none'}"
+
+
+def _check_in_failed(response):
+    return response.status_code != 302
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    message = TOO_MANY_CHECK_INS if request.endpoint == "cohorts.check_in" else None
+    response, status = render_error(429, message)
+    return response, status, {"Retry-After": "60"}
+
+
 @bp.route("/check-in", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_check_in_limit_per_address, methods=["POST"], deduct_when=_check_in_failed)
+@limiter.limit(_check_in_limit_per_account, methods=["POST"], key_func=_checking_in_account,
+               deduct_when=_check_in_failed)
 def check_in():
     form = CheckInForm()
     if form.validate_on_submit():

@@ -11,7 +11,8 @@ attempt or certificate column, and nothing on the learner's side (the receipt) p
 - A response stores the day it was sent, not the time (`submitted_on`): a timestamp to the second
   beside the receipt's would pair each response with its learner.
 - A response keeps its cohort (for the cohort summary) and curriculum; reports show nothing but a
-  count for fewer than five responses (lms.evaluations.summary).
+  count for fewer than five responses, and add responses to their figures only from days that
+  are over, five or more at a time (lms.evaluations.summary).
 
 What this does not hide: someone with direct access to the database server (not the app) can
 still read storage-level traces, such as PostgreSQL's transaction id of each row (xmin), which
@@ -129,25 +130,31 @@ class EvaluationComment(db.Model):
 class ReceiptState(enum.StrEnum):
     SUBMITTED = "submitted"
     DECLINED = "declined"
+    PROMPTED = "prompted"
 
 
 class EvaluationReceipt(db.Model):
-    """The learner's side: this enrollment sent its evaluation (or said "No thanks"). It never
-    names the response; its primary key is the enrollment, so there is at most one, and a
-    second submit finds it and changes nothing."""
+    """The learner's side: this enrollment was shown the prompt, said "No thanks", or sent its
+    evaluation. It never names the response; its primary key is the enrollment, so there is at
+    most one, and a second submit finds it and changes nothing."""
 
     __tablename__ = "evaluation_receipt"
 
     enrollment_id = db.Column(db.Integer, db.ForeignKey("enrollment.id", ondelete="CASCADE"), primary_key=True)
+    #: when the dashboard or curriculum page first showed the prompt: it is not shown again
+    prompted_at = db.Column(db.DateTime)
     #: when the learner chose "No thanks": the survey stays open to them but is no longer pushed
     declined_at = db.Column(db.DateTime)
     #: when the response was stored; set once, by a guarded write
     submitted_at = db.Column(db.DateTime)
 
     __table_args__ = (
-        db.CheckConstraint("declined_at IS NOT NULL OR submitted_at IS NOT NULL", name="state_recorded"),
+        db.CheckConstraint("prompted_at IS NOT NULL OR declined_at IS NOT NULL OR submitted_at IS NOT NULL",
+                           name="state_recorded"),
     )
 
     @property
     def state(self):
-        return ReceiptState.SUBMITTED if self.submitted_at is not None else ReceiptState.DECLINED
+        if self.submitted_at is not None:
+            return ReceiptState.SUBMITTED
+        return ReceiptState.DECLINED if self.declined_at is not None else ReceiptState.PROMPTED

@@ -1,4 +1,4 @@
-"""Evaluation writes: send the survey exactly once, or say "No thanks".
+"""Evaluation writes: send the survey exactly once, say "No thanks", note that the prompt was shown.
 
 The response and the receipt are written in one transaction but never point at each other: the
 response holds the curriculum, the cohort and the day; the receipt holds the enrollment.
@@ -99,10 +99,26 @@ def decline_evaluation(enrollment, outline, now=None):
     """"No thanks": stop pushing the survey to this learner; it stays open to them. Idempotent."""
     now = now or utcnow()
     require_posttest_passed(enrollment, outline)
-    if queries.receipt_for(enrollment.id) is not None:
-        return
+    marked = db.session.execute(
+        update(EvaluationReceipt)
+        .where(EvaluationReceipt.enrollment_id == enrollment.id, EvaluationReceipt.declined_at.is_(None),
+               EvaluationReceipt.submitted_at.is_(None))
+        .values(declined_at=now).execution_options(synchronize_session=False)).rowcount
+    if marked == 0:
+        _insert_receipt_once(enrollment.id, declined_at=now)
+
+
+def record_prompts_shown(enrollment_ids, now=None):
+    """The dashboard or curriculum page is showing the prompt to these enrollments: note it, so
+    that it is shown this once. An enrollment that has a receipt already keeps it as it is."""
+    now = now or utcnow()
+    for enrollment_id in enrollment_ids:
+        _insert_receipt_once(enrollment_id, prompted_at=now)
+
+
+def _insert_receipt_once(enrollment_id, **moment):
     try:
         with db.session.begin_nested():
-            db.session.execute(insert(EvaluationReceipt).values(enrollment_id=enrollment.id, declined_at=now))
+            db.session.execute(insert(EvaluationReceipt).values(enrollment_id=enrollment_id, **moment))
     except IntegrityError:
-        pass  # sent or declined meanwhile, by another request: either way it is no longer pushed
+        pass  # another request wrote the receipt meanwhile: either way the prompt is not pushed again

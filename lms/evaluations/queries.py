@@ -7,10 +7,11 @@ here returns a response id, a receipt, or anything that pairs a response with an
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from lms.auth.models import Role
 from lms.cohorts.models import CohortTrainer
+from lms.core.time import utcnow
 from lms.evaluations import summary as rules
 from lms.evaluations.models import (
     EvaluationAnswer,
@@ -46,7 +47,8 @@ def evaluation_states(enrollments):
         receipt = receipts.get(enrollment.id)
         states[enrollment.id] = NO_EVALUATION if enrollment.curriculum_id not in with_content else EvaluationState(
             exists=True, submitted=receipt is not None and receipt.submitted_at is not None,
-            declined=receipt is not None and receipt.declined_at is not None)
+            declined=receipt is not None and receipt.declined_at is not None,
+            prompted=receipt is not None and receipt.prompted_at is not None)
     return states
 
 
@@ -96,39 +98,60 @@ class Scope:
     trainer_id: int | None = None
 
 
-def cohort_summary(cohort, outline):
-    """The summary of one cohort's responses. At most six queries."""
+def cohort_summary(cohort, outline, today=None):
+    """The summary of one cohort's released responses (see lms.evaluations.summary). At most six
+    queries."""
     scope = Scope(cohort.curriculum_id, outline.posttest.id if outline.posttest else None, cohort_id=cohort.id)
-    responses = db.session.scalar(select(func.count()).select_from(EvaluationResponse).where(
-        EvaluationResponse.curriculum_id == scope.curriculum_id, EvaluationResponse.cohort_id == cohort.id))
-    if responses < rules.MIN_RESPONSES:
-        return rules.suppressed(responses)
-    return _summary(scope, responses, responses, EvaluationResponse.cohort_id == cohort.id)
+    return _released_summary(scope, _responses_per_day(scope).where(EvaluationResponse.cohort_id == cohort.id),
+                             today)
 
 
-def curriculum_summary(outline, user):
+def curriculum_summary(outline, user, today=None):
     """The summary of a curriculum's responses that `user` may see: every response for an
     admin, the responses from the cohorts they teach for a trainer. Each cohort (and, for an
     admin, the self-paced learners as one group) enters the figures only with at least
-    MIN_RESPONSES responses of its own: otherwise subtracting the cohort summaries from this one
-    would reveal a small cohort's answers. At most six queries."""
+    MIN_RESPONSES released responses of its own: otherwise subtracting the cohort summaries from
+    this one would reveal a small cohort's answers. At most six queries."""
     scope = Scope(outline.curriculum_id, outline.posttest.id if outline.posttest else None,
                   trainer_id=None if user.role == Role.ADMIN else user.id)
-    query = (select(EvaluationResponse.cohort_id, func.count()).where(
-        EvaluationResponse.curriculum_id == scope.curriculum_id).group_by(EvaluationResponse.cohort_id))
+    query = _responses_per_day(scope)
     if scope.trainer_id is not None:
         query = query.where(EvaluationResponse.cohort_id.in_(_taught_cohorts(scope.trainer_id)))
-    per_group = dict(db.session.execute(query).all())
-    responses = sum(per_group.values())
-    released = [cohort_id for cohort_id, count in per_group.items() if count >= rules.MIN_RESPONSES]
-    included = sum(per_group[cohort_id] for cohort_id in released)
+    return _released_summary(scope, query, today)
+
+
+def _responses_per_day(scope):
+    """A select of (cohort id, day sent, responses) for the curriculum of `scope`."""
+    return (select(EvaluationResponse.cohort_id, EvaluationResponse.submitted_on, func.count())
+            .where(EvaluationResponse.curriculum_id == scope.curriculum_id)
+            .group_by(EvaluationResponse.cohort_id, EvaluationResponse.submitted_on))
+
+
+def _released_summary(scope, responses_per_day, today):
+    """The summary of what each group (a cohort, or the self-paced learners) has released, given
+    its responses per day: every response counted, only released days in the figures."""
+    days_per_group = {}
+    for cohort_id, day, count in db.session.execute(responses_per_day):
+        days_per_group.setdefault(cohort_id, []).append((day, count))
+    responses = sum(count for days in days_per_group.values() for _, count in days)
+    today = today or utcnow().date()
+    released = {}
+    for cohort_id, days in days_per_group.items():
+        through = rules.released_through(days, today)
+        if through is not None:
+            released[cohort_id] = (through, sum(count for day, count in days if day <= through))
+    included = sum(count for _, count in released.values())
     if included < rules.MIN_RESPONSES:
         return rules.suppressed(responses)
-    cohorts = sorted(cohort_id for cohort_id in released if cohort_id is not None)
-    conditions = [EvaluationResponse.cohort_id.in_(cohorts)] if cohorts else []
-    if None in released:
-        conditions.append(EvaluationResponse.cohort_id.is_(None))
-    return _summary(scope, responses, included, or_(*conditions))
+    return _summary(scope, responses, included, or_(*[
+        and_(_in_group(cohort_id), EvaluationResponse.submitted_on <= through)
+        for cohort_id, (through, _) in sorted(released.items(), key=lambda group: group[0] or 0)]))
+
+
+def _in_group(cohort_id):
+    if cohort_id is None:
+        return EvaluationResponse.cohort_id.is_(None)
+    return EvaluationResponse.cohort_id == cohort_id
 
 
 def _taught_cohorts(trainer_id):

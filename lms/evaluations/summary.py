@@ -1,8 +1,12 @@
-"""The evaluation summary's arithmetic and its anonymity rule. Pure: counts in, numbers out.
+"""The evaluation summary's arithmetic and its anonymity rules. Pure: counts in, numbers out.
 
 Nothing but the number of responses is reported for fewer than MIN_RESPONSES responses, so that no
 rating or comment can be traced to a person. Comments are sorted (case-insensitively), never
 listed in the order they arrived.
+
+The figures also change only in steps of at least MIN_RESPONSES responses (`released_through`): a
+trainer who read the summary, saw one known learner answer, and read it again would otherwise
+find that learner's answers in the difference.
 """
 
 from dataclasses import dataclass
@@ -78,8 +82,8 @@ class Comments:
 class EvaluationSummary:
     #: every response in scope
     responses: int
-    #: responses whose ratings and comments are in the figures (curriculum summaries leave out
-    #: cohorts with fewer than MIN_RESPONSES, see lms.evaluations.queries)
+    #: responses whose ratings and comments are in the figures: those released in steps (see
+    #: released_through) from groups with at least MIN_RESPONSES of them (lms.evaluations.queries)
     included: int
     #: learners in scope who passed the post-test: the response rate's denominator
     eligible: int
@@ -97,6 +101,24 @@ class EvaluationSummary:
     @property
     def response_rate(self):
         return 100 * self.responses / self.eligible if self.eligible else None
+
+
+def released_through(day_counts, today):
+    """The last day whose responses are in the figures, or None for none yet.
+
+    `day_counts` holds (day sent, responses) for one group (a cohort, or the learners who trained
+    on their own). A day enters the figures only once it is over, when its count can no longer
+    change; and days enter together until they hold at least MIN_RESPONSES new responses. So each
+    step adds at least that many answers at once, whenever the summary is read. The time of day
+    is not stored (lms.evaluations.models), so a day is the finest step there is."""
+    through, waiting = None, 0
+    for day, count in sorted(day_counts):
+        if day >= today:
+            break
+        waiting += count
+        if waiting >= MIN_RESPONSES:
+            through, waiting = day, 0
+    return through
 
 
 def suppressed(responses):

@@ -59,7 +59,8 @@ def _survey_page(outline, form, items, questions, state):
     return render_template("evaluations/survey.html", outline=outline, form=form,
                            sections=queries.sections_of(items), questions=questions, item_field=item_field,
                            comment_field=comment_field, comment_max=COMMENT_MAX_CHARS,
-                           declined=state.declined, min_responses=MIN_RESPONSES, decline_form=EmptyForm())
+                           still_prompted=not (state.declined or state.prompted), min_responses=MIN_RESPONSES,
+                           decline_form=EmptyForm())
 
 
 @bp.post("/curricula/<key>/evaluation/decline")
@@ -71,6 +72,7 @@ def decline(key):
     if not state.submitted and not state.declined:
         operations.decline_evaluation(enrollment, outline)
         db.session.commit()
-        flash("No problem. If you change your mind, the evaluation stays open on the curriculum page.", "info")
+        flash("No problem. If you change your mind, the evaluation stays open from My training and the "
+              "curriculum page.", "info")
     target = safe_next_url(request.form.get("next")) or url_for("learning.curriculum", key=key)
     return redirect(target)

@@ -5,6 +5,8 @@ from flask_login import current_user, login_required
 
 from lms.certificates.queries import current_certificates_by_enrollment
 from lms.core.errors import DomainError
+from lms.evaluations.offers import Offer
+from lms.evaluations.operations import record_prompts_shown
 from lms.evaluations.queries import evaluation_states
 from lms.extensions import db
 from lms.learning import operations, queries
@@ -35,8 +37,21 @@ def dashboard():
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
         rows.append((enrollment, progress, step_url(outline, progress.next_step), certificates.get(enrollment.id)))
         evaluation_offers[enrollment.id] = evaluations[enrollment.id].offer(progress.posttest_passed)
-    return render_template("learning/dashboard.html", rows=rows, track_labels=TRACK_LABELS,
+    page = render_template("learning/dashboard.html", rows=rows, track_labels=TRACK_LABELS,
                            status_labels=STATUS_LABELS, evaluation_offers=evaluation_offers)
+    _note_evaluation_prompts_shown(evaluation_offers)
+    return page
+
+
+def _note_evaluation_prompts_shown(offers):
+    """The evaluation is prompted once: a page that showed the prompt records that it did."""
+    prompted = [enrollment_id for enrollment_id, offer in offers.items() if offer == Offer.PROMPT]
+    if prompted:
+        # A GET reads in a transaction that SQLite does not let turn into a write once another
+        # request has written (lms.core.database), so the write gets a transaction of its own.
+        db.session.commit()
+        record_prompts_shown(prompted)
+        db.session.commit()
 
 
 @bp.get("/curricula/<key>")
@@ -50,13 +65,16 @@ def curriculum(key):
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
         certificate = current_certificates_by_enrollment([enrollment.id]).get(enrollment.id)
         evaluation_offer = evaluation_states([enrollment])[enrollment.id].offer(progress.posttest_passed)
-    return render_template(
+    page = render_template(
         "learning/curriculum.html", outline=outline, enrollment=enrollment, progress=progress, certificate=certificate,
         evaluation_offer=evaluation_offer,
         enroll_form=EnrollForm(), track_form=TrackForm(track=enrollment.track if enrollment else None),
         resume_url=step_url(outline, progress.next_step) if progress else None,
         level_labels=LEVEL_LABELS, status_labels=STATUS_LABELS, track_labels=TRACK_LABELS,
     )
+    if enrollment is not None:
+        _note_evaluation_prompts_shown({enrollment.id: evaluation_offer})
+    return page
 
 
 @bp.post("/curricula/<key>/enroll")

@@ -6,10 +6,12 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pyotp
 from sqlalchemy import select
 
+from lms.core.time import utcnow
 from tests.conftest import PASSWORD
 
 CURRICULUM_KEY = "fixture-course"
@@ -123,7 +125,9 @@ class Seeder:
             _, enrollment, curriculum, outline = self._learner(account.email)
             ratings = {item.id: rating for item in queries.current_items(curriculum.id)}
             comments = {question.id: comment for question in queries.current_questions(curriculum.id)}
-            assert operations.submit_evaluation(enrollment, outline, ratings, comments)
+            # sent yesterday: a trainer's figures include a response from the day after it is sent
+            assert operations.submit_evaluation(enrollment, outline, ratings, comments,
+                                                now=utcnow() - timedelta(days=1))
 
     def revoke(self, admin, code, reason="issued_in_error"):
         from lms.auth.operations import find_user_by_email
@@ -145,7 +149,6 @@ class Seeder:
 
     def password_link(self, account):
         """A one-time set-password link for the account, as staff would hand it over."""
-        from datetime import timedelta
 
         from lms.auth.operations import find_user_by_email
         from lms.auth.reset import create_password_link

@@ -1,19 +1,21 @@
 """Cohorts end to end: creation, joining, rosters, attendance and check-in, the progress grid."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from lms.auth.models import User
-from lms.cohorts import operations
-from lms.cohorts.models import Attendance, CheckInWindow, Cohort, CohortTrainer
+from lms.cohorts import grid, operations
+from lms.cohorts.models import Attendance, CheckInWindow, Cohort, CohortTrainer, Invitation
 from lms.cohorts.roster import parse_roster
 from lms.core.time import utcnow
 from lms.extensions import db
 from lms.learning.models import Enrollment
-from tests.conftest import PASSWORD
+from lms.quizzes.models import AttemptGrant
+from tests.conftest import PASSWORD, _TestConfig
 from tests.learning.helpers import Learner
 
 
@@ -42,6 +44,66 @@ def test_cohort_form_errors_rerender_and_create_nothing(client, trainer, curricu
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Day 2 cannot be before Day 1." in html
     assert db.session.scalar(select(func.count()).select_from(Cohort)) == 0
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+COHORT_FIELDS = {"name": "Spring academy", "delivery_mode": "in_person", "default_track": "introductory"}
+
+
+def test_an_admin_must_choose_at_least_one_trainer_and_nothing_is_saved(client, make_user, trainer, curriculum):
+    _login(client, make_user(role="admin"))
+    refused = client.post("/trainer/cohorts/new", data={"curriculum": curriculum.id, **COHORT_FIELDS})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Choose at least one trainer." in html
+    assert 'aria-describedby="trainers-hint trainers-error"' in html and '<a href="#trainers">' in html
+    assert _count(Cohort) == 0 and _count(CohortTrainer) == 0
+    created = client.post("/trainer/cohorts/new", data={"curriculum": curriculum.id, "trainers": [trainer.id],
+                                                        **COHORT_FIELDS})
+    assert created.status_code == 302
+    assert db.session.scalars(select(CohortTrainer.user_id)).all() == [trainer.id]  # the admin is not added
+
+
+def test_a_trainer_who_ticks_nobody_is_still_the_cohorts_trainer(client, trainer, curriculum):
+    _login(client, trainer)
+    form = client.get("/trainer/cohorts/new").get_data(as_text=True)
+    assert "You are always one of them" in form
+    assert client.post("/trainer/cohorts/new", data={"curriculum": curriculum.id, **COHORT_FIELDS}).status_code == 302
+    assert db.session.scalars(select(CohortTrainer.user_id)).all() == [trainer.id]
+
+
+def test_an_edit_cannot_leave_a_cohort_without_trainers(client, make_user, trainer, make_cohort):
+    cohort = make_cohort(name="Keep me")
+    _login(client, make_user(role="admin"))
+    refused = client.post(f"/trainer/cohorts/{cohort.id}/edit", data={**COHORT_FIELDS, "name": "Renamed"})
+    assert refused.status_code == 400 and "Choose at least one trainer." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort.id).name == "Keep me"
+    assert db.session.scalars(select(CohortTrainer.user_id)).all() == [trainer.id]
+
+
+def test_a_cohort_whose_chosen_trainers_are_not_staff_is_refused(make_user, curriculum):
+    admin, trainee = make_user(role="admin"), make_user()
+    with pytest.raises(operations.NoTrainerChosen):
+        operations.create_cohort(admin, curriculum_id=curriculum.id, name="Nobody runs it", trainer_ids=[trainee.id])
+    db.session.rollback()
+    assert _count(Cohort) == 0
+
+
+def test_the_cohort_list_shows_a_trainer_their_own_cohorts_and_an_admin_all(client, make_user, trainer, make_cohort):
+    mine = make_cohort(name="Mine academy")
+    other_trainer = make_user(role="trainer")
+    theirs = make_cohort(by=other_trainer, name="Theirs academy")
+    _login(client, trainer)
+    listed = client.get("/trainer/cohorts").get_data(as_text=True)
+    assert "Mine academy" in listed and f"/trainer/cohorts/{mine.id}" in listed
+    assert "Theirs academy" not in listed and f"/trainer/cohorts/{theirs.id}\"" not in listed
+    client.post("/logout")
+    _login(client, make_user(role="admin"))
+    listed = client.get("/trainer/cohorts").get_data(as_text=True)
+    assert "Mine academy" in listed and "Theirs academy" in listed
 
 
 def test_learners_join_by_code_until_it_is_closed_or_regenerated(client, make_user, make_cohort):
@@ -125,6 +187,23 @@ def test_invitation_link_lets_a_new_learner_set_a_password_once(client, trainer,
     assert client.get(path).status_code in (404, 410)
 
 
+def test_roster_invitations_expire_after_14_days_and_a_reimport_makes_no_new_ones(client, trainer, make_cohort):
+    cohort = make_cohort()
+    _login(client, trainer)
+    roster = _roster_csv(["New One,new.one@example.org,,County,Police", "New Two,new.two@example.org,,County,Police"])
+    before = utcnow()
+    assert "2 enrolled (2 new accounts invited)" in _import(client, cohort, roster).get_data(as_text=True)
+    after = utcnow()
+    invitations = db.session.scalars(select(Invitation)).all()
+    assert len(invitations) == 2
+    for invitation in invitations:
+        assert invitation.expires_at - invitation.created_at == timedelta(days=14)
+        assert before + timedelta(days=14) <= invitation.expires_at <= after + timedelta(days=14)
+    again = _import(client, cohort, roster).get_data(as_text=True)
+    assert "2 already in the cohort" in again and "Invitation links" not in again
+    assert _count(Invitation) == 2
+
+
 def test_invitations_csv_is_formula_safe(client, trainer, make_cohort):
     cohort = make_cohort()
     _login(client, trainer)
@@ -198,6 +277,60 @@ def test_check_in_code_works_only_in_its_window_and_only_for_members(client, aut
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
 
+def _open_window(make_cohort, make_user, trainer, learners=1):
+    cohort = make_cohort()
+    users = [make_user() for _ in range(learners)]
+    for user in users:
+        operations.enroll_in_cohort(user, cohort)
+    window = operations.open_check_in(cohort, trainer, 1, 15)
+    db.session.commit()
+    wrong = f"{(int(window.code) + 1) % 10**6:06d}"
+    return window.code, wrong, users
+
+
+def test_the_eleventh_wrong_check_in_code_in_a_minute_gets_429(client, auth, trainer, make_cohort, make_user):
+    code, wrong, (learner,) = _open_window(make_cohort, make_user, trainer)
+    auth.login(learner.email)
+    statuses = [client.post("/check-in", data={"code": wrong}).status_code for _ in range(10)]
+    assert statuses == [400] * 10
+    auth.logout()  # a new session does not start a new count
+    auth.login(learner.email)
+    limited = client.post("/check-in", data={"code": code})  # over the limit even the right code waits
+    html = limited.get_data(as_text=True)
+    assert limited.status_code == 429 and 0 < int(limited.headers["Retry-After"]) <= 60
+    assert "<h1>Too many attempts</h1>" in html and "Too many wrong check-in codes. Wait a minute" in html
+    assert _count(Attendance) == 0
+    assert client.get("/check-in").status_code == 200  # the page itself is not limited
+
+
+def test_a_right_check_in_code_within_the_limit_works_and_does_not_count(client, auth, trainer, make_cohort,
+                                                                         make_user):
+    code, wrong, (learner,) = _open_window(make_cohort, make_user, trainer)
+    auth.login(learner.email)
+    for _ in range(9):
+        assert client.post("/check-in", data={"code": wrong}).status_code == 400
+    assert client.post("/check-in", data={"code": code}).status_code == 302
+    assert db.session.scalar(select(Attendance.method)) == "check_in"
+    assert client.post("/check-in", data={"code": wrong}).status_code == 400  # the 10th failure, not the 11th try
+    assert client.post("/check-in", data={"code": wrong}).status_code == 429
+
+
+def test_wrong_check_in_codes_are_limited_per_address_across_accounts(app, trainer, make_cohort, make_user):
+    code, wrong, learners = _open_window(make_cohort, make_user, trainer, learners=5)
+
+    def client_for(user, address="10.1.1.1"):
+        each = app.test_client()
+        each.environ_base["REMOTE_ADDR"] = address
+        assert each.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        return each
+
+    for user in learners[:3]:
+        each = client_for(user)
+        assert [each.post("/check-in", data={"code": wrong}).status_code for _ in range(10)] == [400] * 10
+    assert client_for(learners[3]).post("/check-in", data={"code": code}).status_code == 429  # 31st from there
+    assert client_for(learners[4], "10.2.2.2").post("/check-in", data={"code": code}).status_code == 302
+
+
 def test_online_cohorts_have_no_attendance(client, trainer, make_cohort):
     cohort = make_cohort(delivery_mode="online")
     _login(client, trainer)
@@ -247,6 +380,52 @@ def test_trainer_grants_one_more_attempt_audited(client, auth, trainer, make_coh
     assert walker.take("basics").number == 4
 
 
+class CsrfConfig(_TestConfig):
+    WTF_CSRF_ENABLED = True
+
+
+def _csrf_token(page):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_granting_an_attempt_without_a_csrf_token_is_400_and_grants_nothing(make_cohort, make_user, trainer):
+    from lms import create_app
+    from tests.learning.helpers import quiz_id
+
+    cohort, _learner, enrollment = _cohort_with_learner(make_cohort, make_user)
+    basics = quiz_id("basics")
+    cohort_id, enrollment_id, email = cohort.id, enrollment.id, trainer.email
+    db.session.close()  # the second app has its own engine; release this one's SQLite lock
+    staff = create_app(CsrfConfig).test_client()
+    token = _csrf_token(staff.get("/login").get_data(as_text=True))
+    assert staff.post("/login", data={"email": email, "password": PASSWORD,
+                                      "csrf_token": token}).status_code == 302
+    grant = f"/trainer/cohorts/{cohort_id}/learners/{enrollment_id}/grant"
+    refused = staff.post(f"{grant}/{basics}", data={"reason": "no token"})
+    assert refused.status_code == 400 and "Your form expired" in refused.get_data(as_text=True)
+    assert _count(AttemptGrant) == 0
+    db.session.close()
+    token = _csrf_token(staff.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True))
+    assert staff.post(f"{grant}/999999", data={"reason": "x", "csrf_token": token}).status_code == 404
+    assert staff.post(f"{grant}/{basics}", data={"reason": "ok", "csrf_token": token}).status_code == 302
+    assert _count(AttemptGrant) == 1
+
+
+def test_pre_test_attempts_are_not_failures_for_the_at_risk_flag(make_cohort, make_user, curriculum):
+    from tests.cohorts.report_fixtures import Course
+
+    course = Course(curriculum)
+    cohort, _learner, enrollment = _cohort_with_learner(make_cohort, make_user, delivery_mode="online")
+    for number in (1, 2, 3):
+        attempt = course.take(enrollment, "pretest", [("pretest-1", ["a"]), ("pretest-2", ["true"])], number=number)
+        assert attempt.passed is False and attempt.score == 100  # no pass mark: never "passed"
+    row = grid.build(cohort).rows[0]
+    assert row.flags == () and row.pretest == 100
+    course.take(enrollment, "basics", [("q-single", ["c"])], number=1)
+    course.take(enrollment, "basics", [("q-single", ["c"])], number=2)
+    assert grid.build(cohort).rows[0].flags == ("2 failed attempts on one quiz",)
+
+
 def test_certificate_names_the_cohort_and_trainer(make_cohort, make_user, trainer):
     from lms.certificates.operations import issue_certificate_if_complete
 
@@ -285,7 +464,16 @@ ROUTES = [
     ("get", "/trainer/cohorts/{id}/reports/items"), ("get", "/trainer/cohorts/{id}/reports/items.csv"),
     ("get", "/trainer/cohorts/{id}/reports/gain"), ("get", "/trainer/cohorts/{id}/reports/gain.csv"),
     ("get", "/trainer/cohorts/{id}/reports/completion"), ("get", "/trainer/cohorts/{id}/reports/completion.csv"),
+    ("post", "/trainer/cohorts/{id}/join-code/close"), ("post", "/trainer/cohorts/{id}/join-code/open"),
+    ("get", "/trainer/cohorts/{id}/evaluation"), ("get", "/trainer/cohorts/{id}/evaluation.csv"),
 ]
+
+
+def test_the_route_list_covers_every_cohort_page_and_action(app):
+    listed = {re.sub(r"\{[a-z]+\}|\b\d+\b", "<>", route) for _method, route in ROUTES}
+    rules = {re.sub(r"<[^>]+>", "<>", rule.rule) for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/trainer/cohorts/<")}
+    assert rules <= listed | {"/trainer/cohorts/<>/join-code/<>"}
 
 
 @pytest.mark.parametrize(("method", "route"), ROUTES)
@@ -296,13 +484,20 @@ def test_another_trainer_gets_404_and_a_trainee_403_on_every_cohort_route(client
     cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user)
     path = route.format(id=cohort.id, enrollment=enrollment.id, quiz=quiz_id("basics"))
     other_trainer = make_user(role="trainer")
+
+    def status():
+        response = getattr(client, method)(path)
+        response.get_data()  # a wrongly-200 CSV streams here, inside its request, and fails the assert
+        response.close()
+        return response.status_code
+
     _login(client, other_trainer)
-    assert getattr(client, method)(path).status_code == 404
+    assert status() == 404
     client.post("/logout")
     _login(client, learner)
-    assert getattr(client, method)(path).status_code == 403
+    assert status() == 403
     client.post("/logout")
-    assert getattr(client, method)(path).status_code == 302  # anonymous: to the login page
+    assert status() == 302  # anonymous: to the login page
 
 
 def test_a_malformed_roster_file_is_reported_not_crashed():

@@ -1,10 +1,14 @@
 """Builders for the evaluation tests: learners who passed the post-test, responses sent through
-the real operation (or, for big cohorts, bulk-inserted), and the fixture survey's ids by key."""
+the real operation (or, for big cohorts, bulk-inserted), and the fixture survey's ids by key.
 
-from datetime import date
+Responses are sent yesterday unless a test says otherwise: a summary shows only responses from
+days that are over (lms.evaluations.summary.released_through)."""
+
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from lms.core.time import utcnow
 from lms.evaluations import operations
 from lms.evaluations.models import (
     EvaluationAnswer,
@@ -53,13 +57,19 @@ def form_data(curriculum, ratings=(), comments=None):
     return data
 
 
-def respond(course, enrollment, ratings=(), comments=None):
-    """Send `enrollment`'s evaluation through the operation (the post-test must be passed)."""
+def days_ago(days):
+    """That moment `days` days ago (UTC, naive, as the app stores it)."""
+    return utcnow() - timedelta(days=days)
+
+
+def respond(course, enrollment, ratings=(), comments=None, now=None):
+    """Send `enrollment`'s evaluation through the operation (the post-test must be passed), at
+    `now` (default: yesterday)."""
     items, questions = survey_ids(course.curriculum)
     outline = outline_for(course.curriculum)
     stored = operations.submit_evaluation(
         enrollment, outline, {items[key]: value for key, value in zip(ITEM_KEYS, ratings, strict=False)},
-        {questions[key]: text for key, text in (comments or {}).items()})
+        {questions[key]: text for key, text in (comments or {}).items()}, now=now or days_ago(1))
     db.session.commit()
     return stored
 
@@ -71,12 +81,14 @@ def passed_learner(course, cohort, user):
     return enrollment
 
 
-def bulk_responses(curriculum, cohort_id, count, comment="Useful"):
-    """`count` responses written straight to the tables, every item rated 4, one comment each."""
+def bulk_responses(curriculum, cohort_id, count, comment="Useful", on=None):
+    """`count` responses written straight to the tables, sent on the day `on` (default: 30 days
+    ago), every item rated 4, one comment each."""
     items, questions = survey_ids(curriculum)
     ids = [random_response_id() for _ in range(count)]
+    day = on or days_ago(30).date()
     db.session.execute(insert(EvaluationResponse), [
-        {"id": response_id, "curriculum_id": curriculum.id, "cohort_id": cohort_id, "submitted_on": date(2026, 5, 1)}
+        {"id": response_id, "curriculum_id": curriculum.id, "cohort_id": cohort_id, "submitted_on": day}
         for response_id in ids])
     db.session.execute(insert(EvaluationAnswer), [
         {"response_id": response_id, "item_id": item_id, "value": 4} for response_id in ids

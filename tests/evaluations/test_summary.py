@@ -1,17 +1,21 @@
 """Trainer summaries: numbers worked out by hand, count-only below five responses (page and CSV),
-no respondent's name or email anywhere a trainer can look, comments escaped and sorted, small
-cohorts held back from the curriculum summary, access, and a query count that does not grow."""
+figures that change only in steps of five responses from days that are over, no respondent's name
+or email anywhere a trainer can look, comments escaped and sorted, small cohorts held back from
+the curriculum summary, access, and a query count that does not grow."""
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from lms.core.time import utcnow
 from lms.evaluations.models import EvaluationResponse
+from lms.evaluations.summary import released_through
 from lms.extensions import db
 from tests.cohorts.report_fixtures import Course, new_cohort
-from tests.evaluations.helpers import bulk_responses, passed_learner, respond
+from tests.evaluations.helpers import bulk_responses, days_ago, passed_learner, respond
 
 #: the fixture cohort's six responses: ratings in the order overall-satisfied, day-1-relevant,
 #: day-1-trainer, basics-clear, basics-apply (None = "No answer"), and comments
@@ -160,6 +164,68 @@ def test_fewer_than_five_responses_show_the_count_only(client, auth, trainer, co
     assert secret in released and "<dt>Responses</dt><dd>5</dd>" in released
 
 
+D = date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(("day_counts", "through"), [
+    ([], None),
+    ([(D, 4)], None),                                         # fewer than five: nothing yet
+    ([(D, 5)], D),
+    ([(D, 3), (D.replace(day=2), 2)], D.replace(day=2)),      # days join until five are waiting
+    ([(D, 5), (D.replace(day=2), 4)], D),                     # the next four wait for a fifth
+    ([(D, 5), (D.replace(day=2), 4), (D.replace(day=4), 1)], D.replace(day=4)),
+    ([(D, 2), (D.replace(day=9), 9)], None),                  # day 9 is today: not over yet
+    ([(D.replace(day=10), 7)], None),                         # nor is anything later
+])
+def test_days_are_released_once_over_and_five_or_more_at_a_time(day_counts, through):
+    assert released_through(day_counts, today=D.replace(day=9)) == through
+
+
+def _figures(client, cohort):
+    """The CSV's ratings and comments, without the counts (responses and the rate are always live)."""
+    rows = _csv(client.get(f"/trainer/cohorts/{cohort.id}/evaluation.csv"))
+    return [row for row in rows[1:] if row[0] != "responses"]
+
+
+def test_one_new_response_never_changes_the_figures(client, auth, trainer, course, make_user):
+    """A trainer who reads the summary, sees a learner they know answer, and reads it again finds
+    the same figures: the new answer waits for the day to end and for four more."""
+    cohort = new_cohort(course.curriculum, trainer, name="Watched class")
+    for number in range(5):
+        respond(course, passed_learner(course, cohort, make_user()), [4, 4, 4, 4, 4], {"most-useful": f"Old {number}"},
+                now=days_ago(3))
+    auth.login(trainer.email)
+    before = _figures(client, cohort)
+    assert ["responses", "", "included", "Responses included in the figures", "5"] in [
+        row[:5] for row in _csv(client.get(f"/trainer/cohorts/{cohort.id}/evaluation.csv"))]
+    respond(course, passed_learner(course, cohort, make_user(name="Known Person")), [1, 1, 1, 1, 1],
+            {"most-useful": "Only I would write this"}, now=utcnow())
+    html = client.get(f"/trainer/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert "<dt>Responses</dt><dd>6</dd>" in html and "5 (1 not yet" in html
+    assert "Only I would write this" not in html
+    assert _figures(client, cohort) == before
+    for days, rating in ((2, 2), (2, 2), (1, 2), (1, 3)):  # four more on days since: still waiting
+        respond(course, passed_learner(course, cohort, make_user()), [rating], {}, now=days_ago(days))
+        assert _figures(client, cohort) == before
+    respond(course, passed_learner(course, cohort, make_user()), [3], {}, now=days_ago(1))  # the fifth waiting
+    counts = {row[2]: row[4] for row in _csv(client.get(f"/trainer/cohorts/{cohort.id}/evaluation.csv"))
+              if row[0] == "responses"}
+    assert counts["responses"] == "11" and counts["included"] == "10"  # today's still waits
+    overall = next(row for row in _figures(client, cohort) if row[2] == "overall-satisfied")
+    assert [int(c) for c in overall[5:10]] == [0, 3, 2, 5, 0]
+
+
+def test_five_responses_sent_today_show_the_count_only(client, auth, trainer, course, make_user):
+    cohort = new_cohort(course.curriculum, trainer, name="Same-day class")
+    for _ in range(5):
+        respond(course, passed_learner(course, cohort, make_user()), [5], {"most-useful": "Today"}, now=utcnow())
+    auth.login(trainer.email)
+    html = client.get(f"/trainer/cohorts/{cohort.id}/evaluation").get_data(as_text=True)
+    assert "5 responses so far." in html
+    assert "Nothing else is shown until at least 5 responses sent before today" in html
+    assert "Today" not in html and "<table" not in html
+
+
 def test_curriculum_summary_covers_the_trainers_cohorts_and_holds_back_small_ones(
         client, auth, trainer, cohort_a, course, make_user):
     small = new_cohort(course.curriculum, trainer, name="Small class")
@@ -173,7 +239,7 @@ def test_curriculum_summary_covers_the_trainers_cohorts_and_holds_back_small_one
     html = client.get("/trainer/curricula/fixture-course/evaluation").get_data(as_text=True)
     assert "Only responses from the cohorts you teach are included." in html
     assert "<dt>Responses</dt><dd>9</dd>" in html  # 6 + 3 of their own
-    assert "6 (3 held back: their group has fewer than 5)" in html
+    assert "6 (3 not yet: sent today, or waiting for 5 from their group)" in html
     assert "From the small class" not in html and "From elsewhere" not in html and "Self-paced" not in html
     assert "The case scenarios" in html
     rows = _csv(client.get("/trainer/curricula/fixture-course/evaluation.csv"))
@@ -184,7 +250,7 @@ def test_curriculum_summary_covers_the_trainers_cohorts_and_holds_back_small_one
     auth.logout()
     auth.login(admin.email)
     html = client.get("/trainer/curricula/fixture-course/evaluation").get_data(as_text=True)
-    assert "<dt>Responses</dt><dd>16</dd>" in html and "11 (5 held back" in html
+    assert "<dt>Responses</dt><dd>16</dd>" in html and "11 (5 not yet" in html
     assert "From elsewhere" in html and "From the small class" not in html and "Self-paced" not in html
 
 

@@ -1,10 +1,12 @@
-"""The learner's side: offered once the post-test is passed (results page, dashboard, curriculum
-page), "No thanks", sent exactly once (also under concurrent submits), plain-text comments, and a
-response that nothing on the learner's side points at."""
+"""The learner's side: offered once the post-test is passed (results page), prompted once (the
+first dashboard or curriculum page after that), a quiet link until it is sent, "No thanks", sent
+exactly once (also under concurrent submits), plain-text comments, and a response that nothing on
+the learner's side points at."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from lms.evaluations.models import (
@@ -22,6 +24,7 @@ from tests.evaluations.helpers import SURVEY, form_data, pass_the_course
 from tests.learning.helpers import Learner
 
 PROMPT = "Tell us about the training: 5 minutes, anonymous."
+QUIET_LINK = "Training evaluation (optional, anonymous)"
 RESULTS_BUTTON = "Tell us about the training — 5 minutes, anonymous"
 
 
@@ -59,8 +62,7 @@ def test_not_offered_before_the_post_test_is_passed(client, auth, make_user, cur
     assert _count(EvaluationResponse) == 0 and _count(EvaluationReceipt) == 0
 
 
-def test_offered_after_passing_on_the_results_page_then_prompted_until_answered(client, auth, make_user,
-                                                                                curriculum):
+def test_offered_after_passing_on_the_results_page(client, auth, make_user, curriculum):
     auth.login(make_user().email)
     post = pass_the_course(client)
     assert post.passed
@@ -68,12 +70,47 @@ def test_offered_after_passing_on_the_results_page_then_prompted_until_answered(
     assert RESULTS_BUTTON in results and f'href="{SURVEY}"' in results
     assert "View your certificate" in results  # the certificate comes next, not first
     assert results.index(RESULTS_BUTTON) < results.index("View your certificate")
-    for path in ("/dashboard", "/curricula/fixture-course"):
-        page = _page(client, path)
-        assert PROMPT in page and f'href="{SURVEY}"' in page and "No thanks" in page
     survey = _page(client, SURVEY)
     assert "Overall, I am satisfied with this training." in survey and "Strongly agree" in survey
     assert "What would you change?" in survey and 'maxlength="2000"' in survey
+    assert RESULTS_BUTTON in _page(client, f"/attempts/{post.id}/results")  # the results page keeps offering it
+
+
+@pytest.mark.parametrize(("first", "then"), [("/dashboard", "/curricula/fixture-course"),
+                                             ("/curricula/fixture-course", "/dashboard")])
+def test_prompted_once_then_a_quiet_link_until_it_is_sent(client, auth, make_user, curriculum, first, then):
+    auth.login(make_user().email)
+    pass_the_course(client)
+    assert _count(EvaluationReceipt) == 0  # the results page offers it but does not count as the prompt
+    prompted = _page(client, first)
+    assert PROMPT in prompted and f'href="{SURVEY}"' in prompted and "No thanks" in prompted
+    receipt = _receipt()
+    assert receipt.prompted_at is not None and receipt.declined_at is None and receipt.submitted_at is None
+    for path in (first, then, "/dashboard"):
+        page = _page(client, path)
+        assert PROMPT not in page and "No thanks" not in page
+        assert QUIET_LINK in page and f'href="{SURVEY}"' in page
+    assert "No thanks, stop asking me" not in _page(client, SURVEY)  # nothing asks any more
+    assert client.post(SURVEY, data=form_data(curriculum, [4])).status_code == 302
+    receipt = _receipt()
+    assert receipt.submitted_at is not None and receipt.prompted_at is not None
+    assert _count(EvaluationResponse) == 1 and _count(EvaluationReceipt) == 1
+    assert client.post(SURVEY, data=form_data(curriculum, [1])).status_code == 302
+    assert _count(EvaluationResponse) == 1 and db.session.scalar(select(func.sum(EvaluationAnswer.value))) == 4
+    for path in ("/dashboard", "/curricula/fixture-course"):
+        assert QUIET_LINK not in _page(client, path)
+
+
+def test_no_thanks_on_the_prompt_is_recorded_on_the_same_receipt(client, auth, make_user, curriculum):
+    auth.login(make_user().email)
+    pass_the_course(client)
+    assert PROMPT in _page(client, "/dashboard")
+    declined = client.post(f"{SURVEY}/decline", data={"next": "/dashboard"})
+    assert declined.status_code == 302 and declined.headers["Location"] == "/dashboard"
+    receipt = _receipt()
+    assert receipt.prompted_at is not None and receipt.declined_at is not None and receipt.submitted_at is None
+    assert _count(EvaluationReceipt) == 1
+    assert QUIET_LINK in _page(client, "/dashboard")
 
 
 def test_no_thanks_stops_the_prompt_but_the_survey_stays_open(client, auth, make_user, curriculum):
@@ -168,7 +205,8 @@ def test_a_response_names_nobody_and_nothing_points_at_it(client, auth, make_use
     client.post(SURVEY, data=form_data(curriculum, [5]))
     response_columns = {c.name for c in inspect(EvaluationResponse).columns}
     assert response_columns == {"id", "curriculum_id", "cohort_id", "submitted_on"}
-    assert {c.name for c in inspect(EvaluationReceipt).columns} == {"enrollment_id", "declined_at", "submitted_at"}
+    assert {c.name for c in inspect(EvaluationReceipt).columns} == {"enrollment_id", "prompted_at", "declined_at",
+                                                                    "submitted_at"}
     for model in (EvaluationAnswer, EvaluationComment):
         assert {c.name for c in inspect(model).primary_key} <= {"response_id", "item_id", "question_id"}
     response = db.session.scalar(select(EvaluationResponse))
