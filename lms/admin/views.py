@@ -22,7 +22,7 @@ from lms.auth.models import Role, User
 from lms.auth.reset import RESET_LINK_LIFETIME
 from lms.core import mail
 from lms.core.errors import DomainError
-from lms.core.security import role_required
+from lms.core.security import SECRET_PAGE_HEADERS, role_required
 from lms.extensions import db
 from lms.learning.models import TRACK_LABELS
 
@@ -184,7 +184,7 @@ def password_link(user_id):
                            lifetime_hours=int(RESET_LINK_LIFETIME.total_seconds() // 3600),
                            emailed=_email_reset_link(user, token))
     # Shown once: the token is stored only as a hash, so the page must not be cached or replayed.
-    return html, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return html, 200, SECRET_PAGE_HEADERS
 
 
 def _email_reset_link(user, token):

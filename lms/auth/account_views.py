@@ -16,13 +16,12 @@ from lms.auth.forms import (
 from lms.auth.sessions import fresh_login_required
 from lms.auth.views import _current_account, _failed, _login_limit, bp
 from lms.core.errors import DomainError
-from lms.core.security import safe_next_url
+from lms.core.security import SECRET_PAGE_HEADERS, safe_next_url
 from lms.extensions import db, limiter
 
 #: each form on the account page has a prefix so that field ids stay unique there
 FORM_PREFIXES = {"profile_form": "profile", "password_form": "password", "disable_form": "mfa-off",
                  "codes_form": "codes"}
-NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _user():
@@ -124,7 +123,7 @@ def mfa_setup():
         if codes is not None:
             db.session.commit()
             html = render_template("auth/recovery_codes.html", codes=codes, next_url=next_url, enabled=True)
-            return html, 200, NO_STORE
+            return html, 200, SECRET_PAGE_HEADERS
         db.session.rollback()
         form.code.errors.append("That code does not match. Check the app shows CASOM LMS with your email, "
                                 "and enter the code it shows now.")
@@ -133,7 +132,7 @@ def mfa_setup():
     html = render_template("auth/mfa_setup.html", form=form, qr_image=qr_image, qr_size=qr_size,
                            manual_key=mfa.grouped(user.mfa_secret), next_url=next_url,
                            start_form=StartMfaForm(formdata=None, prefix="start"))
-    return html, 400 if form.errors else 200, NO_STORE
+    return html, 400 if form.errors else 200, SECRET_PAGE_HEADERS
 
 
 @bp.post("/account/two-step/start")
@@ -190,4 +189,5 @@ def mfa_recovery_codes():
         flash(str(error), "info")
         return redirect(url_for("auth.account"))
     db.session.commit()
-    return render_template("auth/recovery_codes.html", codes=codes, next_url=None, enabled=False), 200, NO_STORE
+    html = render_template("auth/recovery_codes.html", codes=codes, next_url=None, enabled=False)
+    return html, 200, SECRET_PAGE_HEADERS

@@ -25,16 +25,17 @@ it is.
 """)
 
 
-def send_invitation(user, token, lifetime, cohort_name):
-    send_mail(user.email, f"You are invited to {cohort_name} on CASOM LMS", f"""Hello {user.name},
+def invitation_message(email, name, url, lifetime, cohort_name):
+    """(to, subject, body) of a roster invitation, for lms.core.mail.send_many."""
+    return (email, f"You are invited to {cohort_name} on CASOM LMS", f"""Hello {name},
 
 Your trainer has enrolled you in "{cohort_name}" on CASOM LMS, the training site of the
 Comprehensive Approaches to Sex Offender Management program. To choose your password and start,
 open this link within {_duration(lifetime)}:
 
-{password_link_url(token)}
+{url}
 
-The link works once. Your sign-in name is this email address, {user.email}.
+The link works once. Your sign-in name is this email address, {email}.
 """)
 
 

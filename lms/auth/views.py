@@ -14,7 +14,7 @@ from lms.auth.forms import (
 )
 from lms.auth.models import User, user_from_session_id
 from lms.core import audit, mail
-from lms.core.security import safe_next_url
+from lms.core.security import SECRET_PAGE_HEADERS, safe_next_url
 from lms.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -281,7 +281,7 @@ def set_password(token):
 
 def _no_store(html, status):
     # The token is in the address: keep the page out of caches and out of Referer headers.
-    return html, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return html, status, SECRET_PAGE_HEADERS
 
 
 # The account settings pages attach their routes to this blueprint.

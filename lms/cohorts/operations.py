@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth import operations as accounts
@@ -117,16 +117,25 @@ def enroll_in_cohort(user, cohort, track=None):
     existing self-paced one attached to the cohort. Refused if they are in another cohort."""
     curriculum = db.session.get(Curriculum, cohort.curriculum_id)
     enrollment = learning.enroll(user, curriculum, track or cohort.default_track)
+    if enrollment.cohort_id is None and _attach(enrollment, cohort):
+        return enrollment, True
     if enrollment.cohort_id == cohort.id:
         return enrollment, False
-    if enrollment.cohort_id is not None:
-        other = db.session.get(Cohort, enrollment.cohort_id)
-        raise InvalidState(f"{user.email} is already in the cohort {other.name!r} for this curriculum.")
-    enrollment.cohort_id = cohort.id
+    other = db.session.get(Cohort, enrollment.cohort_id)
+    raise InvalidState(f"{user.email} is already in the cohort {other.name!r} for this curriculum.")
+
+
+def _attach(enrollment, cohort):
+    """Put a self-paced enrollment in `cohort` unless another request put it in a cohort first: two
+    trainers adding one learner at once (PostgreSQL runs both) must not both succeed."""
+    values = {"cohort_id": cohort.id}
     if cohort.crossover_forms:
-        enrollment.form_order = _next_form_order(cohort)
-    db.session.flush()
-    return enrollment, True
+        values["form_order"] = _next_form_order(cohort)
+    attached = db.session.execute(
+        update(Enrollment).where(Enrollment.id == enrollment.id, Enrollment.cohort_id.is_(None)).values(**values)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.refresh(enrollment)
+    return attached
 
 
 def _next_form_order(cohort):
@@ -163,6 +172,9 @@ class RosterOutcome:
     status: str          # "enrolled", "invited", "already enrolled" or "error"
     reason: str = ""
     invitation_url: str | None = None
+    name: str = ""
+    #: whether the invitation went by email: None when the site sends no email
+    emailed: bool | None = None
 
 
 @dataclass
@@ -179,6 +191,10 @@ class RosterResult:
     @property
     def invitations(self):
         return [outcome for outcome in self.outcomes if outcome.invitation_url]
+
+    @property
+    def invitations_not_emailed(self):
+        return [outcome for outcome in self.invitations if outcome.emailed is False]
 
 
 def import_roster(cohort, actor, text, link_for):
@@ -210,7 +226,7 @@ def _import_row(cohort, actor, row, link_for):
         reason = str(error) if isinstance(error, DomainError) else "changed by someone else meanwhile; import again"
         return RosterOutcome(row.row_number, row.email, "error", reason)
     if invitation_url:
-        return RosterOutcome(row.row_number, row.email, "invited", invitation_url=invitation_url)
+        return RosterOutcome(row.row_number, row.email, "invited", invitation_url=invitation_url, name=row.name)
     return RosterOutcome(row.row_number, row.email, "enrolled" if added else "already enrolled")
 
 

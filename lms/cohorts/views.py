@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from lms.auth import link_mail
 from lms.auth.models import Role, User
 from lms.cohorts import grid as progress_grid
 from lms.cohorts import operations
@@ -30,9 +31,10 @@ from lms.cohorts.forms import (
     RosterImportForm,
 )
 from lms.cohorts.models import DELIVERY_LABELS, Attendance
+from lms.core import mail
 from lms.core.csvsafe import csv_rows
 from lms.core.errors import DomainError, render_error
-from lms.core.security import role_required
+from lms.core.security import SECRET_PAGE_HEADERS, role_required
 from lms.curricula.models import Curriculum
 from lms.extensions import db, limiter
 from lms.learning import queries as learning_queries
@@ -201,13 +203,23 @@ def import_roster(cohort_id):
     except UnicodeDecodeError:
         form.roster.errors.append("The file is not UTF-8 text. Save it from your spreadsheet as CSV UTF-8.")
         return _roster_page(cohort, AddLearnerForm(formdata=None, track=cohort.default_track), form, 400)
-    result = operations.import_roster(cohort, current_user, text, _invitation_url)
+    result = operations.import_roster(cohort, current_user, text, link_mail.password_link_url)
     db.session.commit()
-    return render_template("cohorts/roster_result.html", cohort=cohort, result=result, form=EmptyForm())
+    _email_invitations(cohort, result)
+    html = render_template("cohorts/roster_result.html", cohort=cohort, result=result, form=EmptyForm(),
+                           mail_configured=mail.mail_configured())
+    return html, 200, SECRET_PAGE_HEADERS
 
 
-def _invitation_url(token):
-    return current_app.config["LMS_BASE_URL"].rstrip("/") + url_for("auth.set_password", token=token)
+def _email_invitations(cohort, result):
+    """With MAIL_SERVER set, email each new learner their link (after the commit: a link that was
+    emailed must exist), and note on each row whether it went."""
+    if not mail.mail_configured() or not result.invitations:
+        return
+    messages = [link_mail.invitation_message(o.email, o.name, o.invitation_url, operations.INVITATION_LIFETIME,
+                                             cohort.name) for o in result.invitations]
+    for outcome, sent in zip(result.invitations, mail.send_many(messages), strict=True):
+        outcome.emailed = sent
 
 
 @bp.post("/trainer/cohorts/<int:cohort_id>/roster/invitations.csv")
@@ -220,7 +232,7 @@ def invitations_csv(cohort_id):
     rows = zip(request.form.getlist("email"), request.form.getlist("link"), strict=False)
     body = csv_rows(["email", "invitation_link"], ([email, link] for email, link in rows))
     return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-invitations.csv"'})
+        "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-invitations.csv"', **SECRET_PAGE_HEADERS})
 
 
 @bp.route("/trainer/cohorts/<int:cohort_id>/attendance/<int:day>", methods=["GET", "POST"])

@@ -23,18 +23,36 @@ def mail_configured():
 
 def send_mail(to, subject, body):
     """Send one plain-text message to `to`; raises MailNotSent (and logs why) if it did not go."""
+    if not send_many([(to, subject, body)])[0]:
+        raise MailNotSent(f"The email to {to} could not be sent.")
+
+
+def send_many(messages):
+    """Send (to, subject, body) messages over one connection; a list saying, for each, whether the
+    server took it. A refused address fails only its own message; a server that cannot be reached
+    fails them all. Failures are logged."""
     config = current_app.config
-    message = _message(config, to, subject, body)
+    sent = [False] * len(messages)
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
+            for number, (to, subject, body) in enumerate(messages):
+                sent[number] = _send_one(smtp, config, to, subject, body)
     except (smtplib.SMTPException, OSError) as error:
-        current_app.logger.warning("mail to %r not sent: %s", to, error)
-        raise MailNotSent(f"The email to {to} could not be sent.") from error
+        current_app.logger.warning("mail server %s not usable: %s", config["MAIL_SERVER"], error)
+    return sent
+
+
+def _send_one(smtp, config, to, subject, body):
+    try:
+        smtp.send_message(_message(config, to, subject, body))
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+        current_app.logger.warning("mail to %r refused: %s", to, error)
+        return False
+    return True
 
 
 def _message(config, to, subject, body):

@@ -12,6 +12,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: headers of a page that shows a secret (a one-time link, recovery codes): kept out of every
+#: cache, and its address (which may hold the token) out of Referer headers
+SECRET_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 MFA_REQUIRED_MESSAGE = ("Your role requires two-step verification. Turn it on to open trainer and "
                         "administration pages.")
 

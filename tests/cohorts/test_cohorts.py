@@ -204,6 +204,39 @@ def test_roster_invitations_expire_after_14_days_and_a_reimport_makes_no_new_one
     assert _count(Invitation) == 2
 
 
+def test_with_mail_each_new_learner_is_emailed_their_invitation(app, client, trainer, make_cohort, outbox):
+    cohort = make_cohort(name="Pine County academy")
+    _login(client, trainer)
+    response = _import(client, cohort, _roster_csv(["Wanbli Ŋa Redcloud,wanbli@example.org,,Tribal Police,Police",
+                                                    "Ben Øster,ben@example.org,,County,Probation"]))
+    html = response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+    assert "We emailed each new learner their link" in html
+    links = re.findall(r'<code class="wrap-anywhere">([^<]+)</code>', html)
+    assert [message["To"] for message in outbox] == ["wanbli@example.org", "ben@example.org"]
+    for message, link in zip(outbox, links, strict=True):
+        assert message["Subject"] == "You are invited to Pine County academy on CASOM LMS"
+        assert link in message.get_content() and "14 days" in message.get_content()
+    assert "Hello Wanbli Ŋa Redcloud," in outbox[0].get_content()
+
+
+def test_invitations_the_mail_server_refused_are_marked_for_the_trainer(client, trainer, make_cohort, outbox):
+    outbox.refuse = True
+    cohort = make_cohort()
+    _login(client, trainer)
+    html = _import(client, cohort, _roster_csv(["New One,new.one@example.org,,County,Police"])).get_data(as_text=True)
+    assert "1 of 1 invitation could not be emailed" in html and "<td>no</td>" in html
+    assert _count(Invitation) == 1  # the link works: the trainer hands it over
+
+
+def test_the_invitations_csv_is_kept_out_of_caches(client, trainer, make_cohort):
+    cohort = make_cohort()
+    _login(client, trainer)
+    response = client.post(f"/trainer/cohorts/{cohort.id}/roster/invitations.csv",
+                           data={"email": ["a@example.org"], "link": ["http://x/password/abc"]})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_invitations_csv_is_formula_safe(client, trainer, make_cohort):
     cohort = make_cohort()
     _login(client, trainer)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.learning.models import Enrollment
+from lms.learning.operations import enroll
 from lms.quizzes import operations
 from lms.quizzes.models import Answer, Attempt
 from tests.learning.helpers import Learner
@@ -146,3 +147,27 @@ def test_twenty_concurrent_registrations_of_one_address_make_one_account(app, ro
     assert statuses == [200] * (THREADS - 1) + [302]
     assert all("already exists" in r.get_data(as_text=True) for r in responses if r.status_code == 200)
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email == data["email"])) == 1
+
+
+@pytest.mark.parametrize("round_number", ROUNDS)
+def test_two_trainers_adding_one_learner_to_two_cohorts_at_once_put_them_in_one(app, make_user, curriculum,
+                                                                                round_number):
+    from lms.cohorts.models import Cohort
+    from tests.cohorts.report_fixtures import new_cohort
+
+    learner = make_user(email=f"learner.{round_number}@example.org")
+    enroll(learner, curriculum, "introductory")  # self-paced first: the cohort is set on that enrollment
+    trainers = [make_user("trainer", email=f"trainer.{round_number}.{n}@example.org") for n in range(THREADS)]
+    cohorts = [new_cohort(curriculum, trainer, name=f"Cohort {n}") for n, trainer in enumerate(trainers)]
+    db.session.commit()
+    form, learner_id = {"email": learner.email, "track": "introductory"}, learner.id
+    clients = [_logged_in_clients(app, trainer.email, 1)[0] for trainer in trainers]
+    pairs = list(zip(clients, [cohort.id for cohort in cohorts], strict=True))
+    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
+    statuses = _in_parallel(lambda pair: pair[0].post(f"/trainer/cohorts/{pair[1]}/roster/add", data=form).status_code,
+                            pairs)
+    assert sorted(statuses).count(302) == 1, statuses
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == learner_id)
+                                   .execution_options(populate_existing=True))
+    assert enrollment.cohort_id in {cohort.id for cohort in cohorts}
+    assert db.session.get(Cohort, enrollment.cohort_id) is not None
