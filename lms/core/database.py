@@ -1,6 +1,6 @@
 """Engine settings the database needs to keep its promises."""
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -32,7 +32,16 @@ def _on_sqlite_begin(connection):
     connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
 
 
+def read_first():
+    """Begin this request's next transaction as a plain read, even in a form post: for a post that
+    does slow work before it knows whether it will write (a login's password hash), so SQLite's
+    write lock is not held through it. The view ends that transaction before it writes."""
+    g.read_first = True
+
+
 def _is_read_only_request():
     # GET pages only read, so they need not queue behind writers; everything else (form posts,
-    # CLI commands, background work) takes the write lock up front.
-    return has_request_context() and request.method in ("GET", "HEAD")
+    # CLI commands, background work) takes the write lock up front, unless it asked to read first.
+    if not has_request_context():
+        return False
+    return g.pop("read_first", False) or request.method in ("GET", "HEAD")

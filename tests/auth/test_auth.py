@@ -152,3 +152,47 @@ def test_users_create_command_makes_staff(runner):
     again = runner.invoke(args=["users", "create", "--email", "boss@example.org", "--name", "X",
                                 "--password", "another long passphrase"])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_a_login_checks_the_password_without_holding_sqlites_write_lock(tmp_path, monkeypatch):
+    """A class of 300 logging in at 9:00 must not queue on SQLite's write lock behind each password
+    hash: while one login is inside the hash, another connection can still write."""
+    import sqlite3
+    import threading
+
+    from lms import create_app
+    from lms.auth import operations
+    from tests.conftest import _TestConfig
+
+    class FileConfig(_TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'login.sqlite3'}"
+
+    app = create_app(FileConfig)
+    with app.app_context():
+        db.create_all()
+        operations.create_user(email="officer@example.test", password=PASSWORD, name="Officer")
+        db.session.commit()
+    hashing, written = threading.Event(), threading.Event()
+    check = User.check_password
+
+    def slow_check(user, password):
+        hashing.set()
+        written.wait(timeout=10)
+        return check(user, password)
+
+    monkeypatch.setattr(User, "check_password", slow_check)
+    login = threading.Thread(target=lambda: app.test_client().post(
+        "/login", data={"email": "officer@example.test", "password": PASSWORD}))
+    login.start()
+    assert hashing.wait(timeout=10)
+    other = sqlite3.connect(tmp_path / "login.sqlite3", timeout=0.5)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" if the login held the write lock
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        written.set()
+        login.join()
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "auth.login")) == "auth.login"
+        db.engine.dispose()
