@@ -2,10 +2,14 @@
 the issuer's public key as a JWKS, and a Bitstring Status List for revocation."""
 
 import base64
+import calendar
+import contextlib
 import gzip
 import hashlib
 import json
 import os
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import jwt
@@ -16,6 +20,8 @@ VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 STATUS_LIST_MIN_BITS = 131072  # the Bitstring Status List minimum (16 KB), so one entry reveals nobody
 KEY_FILE = "ob-signing-key.pem"
+JWKS_PATH = "/issuer/jwks.json"  # where the views publish the key set
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def load_signing_key(instance_path, configured_pem=None):
@@ -24,33 +30,63 @@ def load_signing_key(instance_path, configured_pem=None):
         return serialization.load_pem_private_key(configured_pem.encode(), password=None)
     path = Path(instance_path) / KEY_FILE
     if not path.exists():
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
+        _publish_new_key(path)
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
+
+
+def _publish_new_key(path):
+    """Write a new key to a temporary file beside `path`, then link it into place, so the key file
+    appears whole or not at all. When workers race on first start, the first link wins and the
+    others read the winner's key."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ob-signing-key-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+            handle.flush()
+            os.fsync(handle.fileno())  # whole on disk before it is visible, even across a crash
+        with contextlib.suppress(FileExistsError):  # another worker published first: its key is the key
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def _b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def public_jwk(private_key):
-    """The public key as an OKP JWK, with its RFC 7638 thumbprint as `kid`."""
+def _public_okp(private_key):
+    """The public half of the key as a bare OKP JWK (only the members RFC 7638 hashes)."""
     raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    jwk = {"crv": "Ed25519", "kty": "OKP", "x": _b64url(raw)}
-    thumbprint = _b64url(hashlib.sha256(json.dumps(jwk, separators=(",", ":"), sort_keys=True).encode()).digest())
-    return {**jwk, "kid": thumbprint, "use": "sig", "alg": "EdDSA"}
+    return {"crv": "Ed25519", "kty": "OKP", "x": _b64url(raw)}
 
 
-def jwks(private_key):
-    return {"keys": [public_jwk(private_key)]}
+def _thumbprint(okp):
+    """The RFC 7638 JWK thumbprint."""
+    return _b64url(hashlib.sha256(json.dumps(okp, separators=(",", ":"), sort_keys=True).encode()).digest())
+
+
+def key_id(private_key, base_url):
+    """The `kid`: a URL that dereferences to the published JWKS (OB 3.0 asks for a URI that resolves
+    to the key), its fragment the key's thumbprint. The JWKS entry carries the same `kid`, so JOSE
+    libraries that match a token's `kid` against a key set find it too."""
+    return f"{base_url}{JWKS_PATH}#{_thumbprint(_public_okp(private_key))}"
+
+
+def public_jwk(private_key, base_url):
+    """The public key as an OKP JWK, identified by its resolvable `kid`."""
+    return {**_public_okp(private_key), "kid": key_id(private_key, base_url), "use": "sig", "alg": "EdDSA"}
+
+
+def jwks(private_key, base_url):
+    """The published key set. Credentials signed before the `kid` became a URL name the key by its
+    bare thumbprint, so the key is listed under that name too and they still verify."""
+    current = public_jwk(private_key, base_url)
+    return {"keys": [current, {**current, "kid": _thumbprint(_public_okp(private_key))}]}
 
 
 def _iso(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(ISO_FORMAT)
 
 
 def issuer_profile(base_url):
@@ -108,13 +144,19 @@ def _issuer_reference(base_url):
     return {"id": f"{base_url}/issuer", "type": ["Profile"], "name": "CASOM LMS", "url": base_url}
 
 
-def sign_vc_jwt(payload, private_key):
-    """A VC-JWT (VC-JOSE-COSE): the credential is the JWT payload, signed with EdDSA."""
-    claims = dict(payload)
-    claims.setdefault("iss", payload["issuer"]["id"])
-    claims.setdefault("jti", payload.get("id"))
-    headers = {"kid": public_jwk(private_key)["kid"], "typ": "vc+jwt"}
+def sign_vc_jwt(payload, private_key, base_url):
+    """A VC-JWT (VC-JOSE-COSE): the credential is the JWT payload, signed with EdDSA, with the
+    registered claims OB 3.0 requires beside it (iss, jti, and nbf equal to validFrom)."""
+    issuer = payload["issuer"]
+    claims = {**payload, "iss": issuer if isinstance(issuer, str) else issuer["id"], "jti": payload["id"],
+              "nbf": _numeric_date(payload["validFrom"])}
+    headers = {"kid": key_id(private_key, base_url), "typ": "vc+jwt"}
     return jwt.encode(claims, private_key, algorithm="EdDSA", headers=headers)
+
+
+def _numeric_date(iso_moment):
+    """A JWT NumericDate (seconds since the epoch) from one of our UTC ISO timestamps."""
+    return calendar.timegm(datetime.strptime(iso_moment, ISO_FORMAT).timetuple())
 
 
 def encoded_status_list(revoked_indexes, highest_index):

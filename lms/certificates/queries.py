@@ -1,5 +1,8 @@
 """Certificate reads."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import func, or_, select
 
 from lms.certificates.codes import normalize_code
@@ -31,6 +34,31 @@ def current_certificates_by_enrollment(enrollment_ids):
     rows = db.session.scalars(select(Certificate).join(
         latest, (Certificate.enrollment_id == latest.c.enrollment_id) & (Certificate.sequence == latest.c.sequence)))
     return {certificate.enrollment_id: certificate for certificate in rows}
+
+
+@dataclass(frozen=True)
+class CertificateSummary:
+    """What a learner's page shows of a certificate: its code and whether it still stands."""
+
+    display_code: str
+    issued_at: datetime
+    revoked_at: datetime | None
+    revocation_label: str
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def status(self):
+        return "revoked" if self.is_revoked else "valid"
+
+
+def certificate_summaries_by_enrollment(enrollment_ids):
+    """{enrollment id: summary of its latest certificate, revoked or not} in one query."""
+    return {enrollment_id: CertificateSummary(certificate.display_code, certificate.issued_at,
+                                              certificate.revoked_at, certificate.revocation_label)
+            for enrollment_id, certificate in current_certificates_by_enrollment(enrollment_ids).items()}
 
 
 def search_certificates(text):

@@ -28,6 +28,8 @@ from lms.learning.queries import curriculum_by_id
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
+VC_JWT_TYPES = ("application/vc+jwt", "application/jwt")
+
 
 def _verify_limit():
     return current_app.config["VERIFY_LIMIT"]
@@ -84,7 +86,7 @@ def credential_jwt(code):
     curriculum = curriculum_by_id(certificate.curriculum_id)
     holder = db.session.get(User, certificate.user_id)
     payload = badge.credential(certificate, curriculum.key, curriculum.summary, _base_url(), holder.email)
-    token = badge.sign_vc_jwt(payload, signing_key())
+    token = badge.sign_vc_jwt(payload, signing_key(), _base_url())
     return Response(token, mimetype="application/vc+jwt", headers={
         "Content-Disposition": f'attachment; filename="{certificate.display_code}.jwt"', "Cache-Control": "private"})
 
@@ -116,9 +118,9 @@ def issuer():
     return jsonify(profile)
 
 
-@bp.get("/issuer/jwks.json")
+@bp.get(badge.JWKS_PATH)
 def issuer_jwks():
-    response = jsonify(badge.jwks(signing_key()))
+    response = jsonify(badge.jwks(signing_key(), _base_url()))
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response
@@ -126,8 +128,14 @@ def issuer_jwks():
 
 @bp.get("/credentials/status/1")
 def status_list():
+    """The revocation list as JSON, or signed as a VC-JWT for a verifier that asks for one."""
     revoked, highest = queries.revoked_status_indexes()
-    response = jsonify(badge.status_list_credential(_base_url(), revoked, highest, utcnow()))
+    credential = badge.status_list_credential(_base_url(), revoked, highest, utcnow())
+    if request.accept_mimetypes.best_match(["application/json", *VC_JWT_TYPES]) in VC_JWT_TYPES:
+        response = Response(badge.sign_vc_jwt(credential, signing_key(), _base_url()), mimetype="application/vc+jwt")
+    else:
+        response = jsonify(credential)
+    response.vary.add("Accept")
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response

@@ -6,10 +6,14 @@ from sqlalchemy.exc import IntegrityError
 from lms.certificates.operations import issue_certificate_if_complete
 from lms.core.errors import DomainError, InvalidState, NotAllowed
 from lms.core.time import utcnow
+from lms.curricula.models import Curriculum
 from lms.extensions import db
 from lms.learning import queries
 from lms.learning.models import Enrollment, LessonProgress, Track
 from lms.learning.progress import curriculum_progress, quiz_passed
+
+#: incomplete enrollments checked per round by record_missing_completions
+COMPLETION_BATCH = 500
 
 
 def enroll(user, curriculum, track):
@@ -64,9 +68,10 @@ def touch(enrollment):
     enrollment.last_activity_at = utcnow()
 
 
-def complete_if_done(enrollment, outline):
-    """Set completed_at exactly once, in this transaction, when every requirement is met."""
-    progress = curriculum_progress(outline, queries.learner_record(enrollment))
+def complete_if_done(enrollment, outline, record=None):
+    """Set completed_at exactly once, in this transaction, when every requirement is met. Pass the
+    learner's `record` when it is already loaded (and current), to save reading it again."""
+    progress = curriculum_progress(outline, queries.learner_record(enrollment) if record is None else record)
     if progress.complete and enrollment.completed_at is None:
         # The guarded UPDATE makes completion a one-way, once-only transition under concurrency.
         db.session.execute(
@@ -75,6 +80,29 @@ def complete_if_done(enrollment, outline):
         db.session.refresh(enrollment)
         issue_certificate_if_complete(enrollment)
     return progress
+
+
+def record_missing_completions(batch_size=COMPLETION_BATCH):
+    """Check every incomplete enrollment against its curriculum's current rules (after a pass mark
+    was lowered, say) and record those now complete, which issues their certificates. Returns the
+    enrollments completed. A few queries per batch, plus a few per completion recorded."""
+    completed = []
+    after_id = 0
+    while batch := _incomplete_enrollments(after_id, batch_size):
+        records = queries.learner_records([enrollment for enrollment, _ in batch])
+        for enrollment, curriculum in batch:
+            if complete_if_done(enrollment, queries.outline_for(curriculum), records[enrollment.id]).complete:
+                completed.append(enrollment)
+        after_id = batch[-1][0].id
+    return completed
+
+
+def _incomplete_enrollments(after_id, limit):
+    """The next `limit` incomplete enrollments by id, with their curricula."""
+    return db.session.execute(
+        select(Enrollment, Curriculum).join(Curriculum, Enrollment.curriculum_id == Curriculum.id)
+        .where(Enrollment.completed_at.is_(None), Enrollment.id > after_id)
+        .order_by(Enrollment.id).limit(limit)).all()
 
 
 def _valid_track(track):

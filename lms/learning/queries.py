@@ -2,10 +2,12 @@
 each in a fixed number of queries however many modules and attempts there are."""
 
 import threading
+from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import func, select
 
+from lms.certificates.queries import CertificateSummary, certificate_summaries_by_enrollment
 from lms.cohorts.models import Attendance, Cohort, DeliveryMode
 from lms.curricula.models import Curriculum, Day, Lesson, Module, Objective, Question, Quiz
 from lms.extensions import db
@@ -99,36 +101,76 @@ def enrollment_for(user_id, curriculum_id):
 
 def learner_record(enrollment):
     """Everything progress needs about one enrollment, in at most three queries."""
-    read = db.session.scalars(select(LessonProgress.lesson_id)
-                              .where(LessonProgress.enrollment_id == enrollment.id)).all()
-    attempts = db.session.execute(
-        select(Attempt.quiz_id, Attempt.state, func.max(Attempt.score), func.count())
-        .where(Attempt.enrollment_id == enrollment.id).group_by(Attempt.quiz_id, Attempt.state)).all()
-    submitted = [(quiz_id, best, count) for quiz_id, state, best, count in attempts
-                 if state == AttemptState.SUBMITTED.value]
-    return LearnerRecord(
-        track=enrollment.track,
-        read_lesson_ids=frozenset(read),
-        best_scores={quiz_id: float(best) for quiz_id, best, _ in submitted},
-        attempts_used={quiz_id: count for quiz_id, _, count in submitted},
-        open_attempt_quiz_ids=frozenset(quiz_id for quiz_id, state, _, _ in attempts
-                                        if state == AttemptState.IN_PROGRESS.value),
-        days_attended=days_attended(enrollment),
-    )
+    return learner_records([enrollment])[enrollment.id]
 
 
-def days_attended(enrollment):
-    """Days marked present, for an enrollment in a cohort that records attendance; else None.
-    One query: the cohort's delivery mode beside each day marked present (if any)."""
-    if enrollment.cohort_id is None:
-        return None
-    rows = db.session.execute(
-        select(Cohort.delivery_mode, Attendance.day_number)
-        .outerjoin(Attendance, (Attendance.enrollment_id == enrollment.id) & Attendance.present.is_(True))
-        .where(Cohort.id == enrollment.cohort_id)).all()
-    if not rows or rows[0].delivery_mode == DeliveryMode.ONLINE:
-        return None
-    return frozenset(day for _, day in rows if day is not None)
+def learner_records(enrollments):
+    """{enrollment id: LearnerRecord} for any number of enrollments (objects with id, track and
+    cohort_id) in at most three queries: lessons read, attempts, and attendance when a cohort
+    records it."""
+    ids = [enrollment.id for enrollment in enrollments]
+    read = _lessons_read(ids)
+    best, used, open_quizzes = _attempt_facts(ids)
+    attended = _days_attended([enrollment for enrollment in enrollments if enrollment.cohort_id is not None])
+    return {
+        enrollment.id: LearnerRecord(
+            track=enrollment.track,
+            read_lesson_ids=frozenset(read.get(enrollment.id, ())),
+            best_scores=best.get(enrollment.id, {}),
+            attempts_used=used.get(enrollment.id, {}),
+            open_attempt_quiz_ids=frozenset(open_quizzes.get(enrollment.id, ())),
+            days_attended=attended.get(enrollment.id),
+        )
+        for enrollment in enrollments
+    }
+
+
+def _lessons_read(enrollment_ids):
+    """{enrollment id: lesson ids marked read}, in one query."""
+    read = {}
+    if enrollment_ids:
+        for enrollment_id, lesson_id in db.session.execute(
+                select(LessonProgress.enrollment_id, LessonProgress.lesson_id)
+                .where(LessonProgress.enrollment_id.in_(enrollment_ids))):
+            read.setdefault(enrollment_id, set()).add(lesson_id)
+    return read
+
+
+def _attempt_facts(enrollment_ids):
+    """({enrollment: {quiz: best submitted score}}, {enrollment: {quiz: submitted count}},
+    {enrollment: quizzes with an open attempt}), in one query."""
+    best, used, open_quizzes = {}, {}, {}
+    if enrollment_ids:
+        for enrollment_id, quiz_id, state, best_score, count in db.session.execute(
+                select(Attempt.enrollment_id, Attempt.quiz_id, Attempt.state, func.max(Attempt.score), func.count())
+                .where(Attempt.enrollment_id.in_(enrollment_ids))
+                .group_by(Attempt.enrollment_id, Attempt.quiz_id, Attempt.state)):
+            if state == AttemptState.SUBMITTED.value:
+                best.setdefault(enrollment_id, {})[quiz_id] = float(best_score)
+                used.setdefault(enrollment_id, {})[quiz_id] = count
+            else:
+                open_quizzes.setdefault(enrollment_id, set()).add(quiz_id)
+    return best, used, open_quizzes
+
+
+def _days_attended(enrollments):
+    """{enrollment id: days marked present} for those in a cohort that records attendance (absent
+    from the result otherwise). One query: each enrollment's delivery mode beside each day marked
+    present (if any)."""
+    if not enrollments:
+        return {}
+    attended = {}
+    for enrollment_id, delivery_mode, day in db.session.execute(
+            select(Enrollment.id, Cohort.delivery_mode, Attendance.day_number)
+            .join(Cohort, Enrollment.cohort_id == Cohort.id)
+            .outerjoin(Attendance, (Attendance.enrollment_id == Enrollment.id) & Attendance.present.is_(True))
+            .where(Enrollment.id.in_([enrollment.id for enrollment in enrollments]))):
+        if delivery_mode == DeliveryMode.ONLINE:
+            continue
+        days = attended.setdefault(enrollment_id, set())
+        if day is not None:
+            days.add(day)
+    return {enrollment_id: frozenset(days) for enrollment_id, days in attended.items()}
 
 
 def enrollments_of(user_id):
@@ -136,3 +178,23 @@ def enrollments_of(user_id):
     return db.session.execute(
         select(Enrollment, Curriculum).join(Curriculum, Enrollment.curriculum_id == Curriculum.id)
         .where(Enrollment.user_id == user_id).order_by(Enrollment.enrolled_at)).all()
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    """One curriculum on the learner's "My training" page, with everything the page shows."""
+
+    enrollment: Enrollment
+    curriculum: Curriculum
+    record: LearnerRecord
+    certificate: CertificateSummary | None
+
+
+def dashboard_entries(user_id):
+    """The user's enrollments with their curricula, learner records and current certificates (with
+    their status), in at most five queries however many enrollments, modules and attempts."""
+    rows = enrollments_of(user_id)
+    records = learner_records([enrollment for enrollment, _ in rows])
+    certificates = certificate_summaries_by_enrollment([enrollment.id for enrollment, _ in rows])
+    return [DashboardEntry(enrollment, curriculum, records[enrollment.id], certificates.get(enrollment.id))
+            for enrollment, curriculum in rows]

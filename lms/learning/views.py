@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from lms.certificates.queries import current_certificates_by_enrollment
+from lms.certificates.queries import certificate_summaries_by_enrollment
 from lms.core.errors import DomainError
 from lms.evaluations.offers import Offer
 from lms.evaluations.operations import record_prompts_shown
@@ -28,15 +28,14 @@ def _own_enrollment_or_404(curriculum):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    enrollments = queries.enrollments_of(current_user.id)
-    certificates = current_certificates_by_enrollment([enrollment.id for enrollment, _ in enrollments])
-    evaluations = evaluation_states(enrollment for enrollment, _ in enrollments)
+    entries = queries.dashboard_entries(current_user.id)
+    evaluations = evaluation_states(entry.enrollment for entry in entries)
     rows, evaluation_offers = [], {}
-    for enrollment, curriculum in enrollments:
-        outline = queries.outline_for(curriculum)
-        progress = curriculum_progress(outline, queries.learner_record(enrollment))
-        rows.append((enrollment, progress, step_url(outline, progress.next_step), certificates.get(enrollment.id)))
-        evaluation_offers[enrollment.id] = evaluations[enrollment.id].offer(progress.posttest_passed)
+    for entry in entries:
+        outline = queries.outline_for(entry.curriculum)
+        progress = curriculum_progress(outline, entry.record)
+        rows.append((entry.enrollment, progress, step_url(outline, progress.next_step), entry.certificate))
+        evaluation_offers[entry.enrollment.id] = evaluations[entry.enrollment.id].offer(progress.posttest_passed)
     page = render_template("learning/dashboard.html", rows=rows, track_labels=TRACK_LABELS,
                            status_labels=STATUS_LABELS, evaluation_offers=evaluation_offers)
     _note_evaluation_prompts_shown(evaluation_offers)
@@ -63,7 +62,7 @@ def curriculum(key):
     certificate = evaluation_offer = None
     if enrollment is not None:
         progress = curriculum_progress(outline, queries.learner_record(enrollment))
-        certificate = current_certificates_by_enrollment([enrollment.id]).get(enrollment.id)
+        certificate = certificate_summaries_by_enrollment([enrollment.id]).get(enrollment.id)
         evaluation_offer = evaluation_states([enrollment])[enrollment.id].offer(progress.posttest_passed)
     page = render_template(
         "learning/curriculum.html", outline=outline, enrollment=enrollment, progress=progress, certificate=certificate,

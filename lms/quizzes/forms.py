@@ -30,7 +30,7 @@ def field_name(position):
 
 
 def build_attempt_form(items, formdata=None):
-    """A form class with one field per drawn question; `items` are AttemptItem views."""
+    """A form class with one field per drawn question; `items` are AttemptQuestion views."""
 
     class AttemptForm(_AttemptFormBase):
         pass

@@ -86,6 +86,9 @@ def attempts_allowed(max_attempts, extra_granted):
     return None if max_attempts is None else max_attempts + extra_granted
 
 
-def may_reveal_answers(passed, attempts_used, allowed):
-    """Correct answers are shown after a pass or once no attempt is left."""
-    return passed or (allowed is not None and attempts_used >= allowed)
+def may_reveal_answers(passed, submitted, allowed, attempt_open):
+    """Correct answers are shown after a pass or once the last allowed attempt is submitted, and
+    never while an attempt is open: its questions may be the very ones the answers would give away."""
+    if attempt_open:
+        return False
+    return passed or (allowed is not None and submitted >= allowed)

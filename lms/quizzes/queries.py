@@ -18,6 +18,26 @@ class ChoiceView:
 
 
 @dataclass(frozen=True)
+class ChoiceOption:
+    """A choice as the attempt page shows it: deliberately without its correctness."""
+
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AttemptQuestion:
+    """A question as the attempt page shows it, before grading: no answer key, no explanation."""
+
+    position: int
+    question_id: int
+    type: str
+    prompt: str
+    choices: tuple[ChoiceOption, ...]
+    selected: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class AttemptItem:
     position: int
     question_id: int
@@ -41,8 +61,25 @@ def attempt_with_owner(attempt_id):
     return tuple(row) if row else None
 
 
+def attempt_questions(attempt_id):
+    """The open attempt's questions and choices in the order shown to this learner, in three
+    queries. Only choice ids and texts are read, so no answer key can reach the page."""
+    answers = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id)
+                                 .order_by(Answer.position)).all()
+    question_ids = {answer.question_id for answer in answers}
+    questions = {row.id: row for row in db.session.execute(
+        select(Question.id, Question.type, Question.prompt).where(Question.id.in_(question_ids)))}
+    texts = dict(db.session.execute(select(Choice.id, Choice.text).where(Choice.question_id.in_(question_ids))).all())
+    return [AttemptQuestion(answer.position, answer.question_id, questions[answer.question_id].type,
+                            questions[answer.question_id].prompt,
+                            tuple(ChoiceOption(choice_id, texts[choice_id]) for choice_id in answer.choice_order
+                                  if choice_id in texts),
+                            tuple(answer.selected or ()))
+            for answer in answers]
+
+
 def attempt_items(attempt_id):
-    """The attempt's questions with their choices in the order shown to the learner."""
+    """The graded attempt's questions with their choices in the order shown, answer key included."""
     return items_for_attempts([attempt_id]).get(attempt_id, [])
 
 

@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.learning import queries as learning_queries
 from lms.learning.forms import EmptyForm
 from lms.learning.navigation import step_url
-from lms.learning.progress import curriculum_progress
+from lms.learning.progress import curriculum_progress, quiz_passed
 from lms.quizzes import grading, operations, queries
 from lms.quizzes.forms import build_attempt_form, selections_from
 
@@ -82,7 +82,7 @@ def attempt(attempt_id):
     attempt, enrollment, outline = _own_attempt_or_404(attempt_id)
     if not attempt.is_open:
         return redirect(url_for("quizzes.results", attempt_id=attempt.id))
-    items = queries.attempt_items(attempt.id)
+    items = queries.attempt_questions(attempt.id)
     form = build_attempt_form(items, formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -122,15 +122,23 @@ def results(attempt_id):
     quiz = outline.quiz_by_id(attempt.quiz_id)
     started, granted = operations.attempts_summary(enrollment.id, quiz.id)
     allowed = grading.attempts_allowed(quiz.max_attempts, granted)
-    reveal = quiz.kind != "pretest" and grading.may_reveal_answers(bool(attempt.passed), started, allowed)
-    progress = curriculum_progress(outline, learning_queries.learner_record(enrollment))
+    record = learning_queries.learner_record(enrollment)
+    progress = curriculum_progress(outline, record)
     evaluation_offer = certificate = None
     if quiz.kind == "posttest" and attempt.passed:
         evaluation_offer = evaluation_queries.evaluation_state(enrollment).offer(progress.posttest_passed)
         certificate = current_certificates_by_enrollment([enrollment.id]).get(enrollment.id)
     return render_template(
         "quizzes/results.html", outline=outline, quiz=quiz, attempt=attempt, items=queries.attempt_items(attempt.id),
-        reveal=reveal, attempts_left=None if allowed is None else max(0, allowed - started),
+        reveal=_answers_revealed(quiz, record, allowed),
+        attempts_left=None if allowed is None else max(0, allowed - started),
         progress=progress, next_url=step_url(outline, progress.next_step),
         evaluation_offer=evaluation_offer, certificate=certificate,
     )
+
+
+def _answers_revealed(quiz, record, allowed):
+    """Whether the results page may show the correct answers (never for the pre-test)."""
+    return quiz.kind != "pretest" and grading.may_reveal_answers(
+        quiz_passed(quiz, record), record.attempts_used.get(quiz.id, 0), allowed,
+        attempt_open=quiz.id in record.open_attempt_quiz_ids)

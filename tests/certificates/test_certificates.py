@@ -1,7 +1,11 @@
+import calendar
 import io
 import os
+import re
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import jwt
 import pytest
@@ -16,9 +20,14 @@ from lms.core.audit import AuditEvent
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from tests.certificates.conftest import UNICODE_NAME
-from tests.learning.helpers import Learner
+from tests.learning.helpers import FIXTURE_COURSE, Learner
 
 BASE = "http://127.0.0.1:5000"
+
+
+def _text_of(html):
+    """The page's text as read aloud: tags dropped, runs of white space as one space."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" .", ".")
 
 
 def _pdf(client, certificate):
@@ -96,11 +105,13 @@ def test_open_badge_verifies_against_the_published_jwks_and_tracks_revocation(cl
     user, certificate = completed()
     auth.login(user.email)
     token = client.get(f"/certificates/{certificate.display_code}/credential.jwt").get_data(as_text=True)
-    keys = jwt.PyJWKSet.from_dict(client.get("/issuer/jwks.json").get_json())
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "EdDSA" and header["typ"] == "vc+jwt"
-    key = next(k for k in keys.keys if k.key_id == header["kid"])
-    vc = jwt.decode(token, key.key, algorithms=["EdDSA"], options={"verify_aud": False})
+    vc = jwt.decode(token, _dereference(client, header["kid"]), algorithms=["EdDSA"], options={"verify_aud": False})
+    keys = jwt.PyJWKSet.from_dict(client.get("/issuer/jwks.json").get_json())  # as a JOSE library matches a kid
+    assert jwt.decode(token, next(k for k in keys.keys if k.key_id == header["kid"]).key, algorithms=["EdDSA"]) == vc
+    assert vc["nbf"] == _numeric_date(vc["validFrom"]) and "iat" not in vc
+    assert vc["iss"] == vc["issuer"]["id"] and vc["jti"] == vc["id"]
     assert vc["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     assert vc["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
@@ -126,6 +137,54 @@ def test_open_badge_verifies_against_the_published_jwks_and_tracks_revocation(cl
     assert revoked()
 
 
+def test_credentials_signed_before_the_kid_became_a_url_still_find_their_key(app, client):
+    from lms.certificates.badge import public_jwk
+    from lms.certificates.views import signing_key
+
+    key = signing_key()
+    thumbprint = public_jwk(key, BASE)["kid"].partition("#")[2]
+    old_token = jwt.encode({"id": "x"}, key, algorithm="EdDSA", headers={"kid": thumbprint, "typ": "vc+jwt"})
+    keys = jwt.PyJWKSet.from_dict(client.get("/issuer/jwks.json").get_json())
+    assert jwt.decode(old_token, next(k for k in keys.keys if k.key_id == thumbprint).key,
+                      algorithms=["EdDSA"]) == {"id": "x"}
+
+
+def _dereference(client, kid):
+    """What an Open Badges verifier does with a `kid`: fetch the URL, take the JWK it names."""
+    url, _, fragment = kid.partition("#")
+    assert url.startswith(f"{BASE}/") and fragment
+    jwk = next(key for key in client.get(url.removeprefix(BASE)).get_json()["keys"] if key["kid"] == kid)
+    assert "d" not in jwk
+    return jwt.PyJWK.from_dict(jwk).key
+
+
+def _numeric_date(iso_moment):
+    return calendar.timegm(datetime.strptime(iso_moment, "%Y-%m-%dT%H:%M:%SZ").timetuple())
+
+
+def test_status_list_is_also_served_as_a_signed_vc_jwt(client, completed, make_user):
+    from lms.certificates.badge import is_revoked_in
+
+    _, certificate = completed()
+    plain = client.get("/credentials/status/1")
+    assert plain.mimetype == "application/json" and "Accept" in plain.vary
+
+    def signed_list():
+        response = client.get("/credentials/status/1", headers={"Accept": "application/vc+jwt"})
+        assert response.mimetype == "application/vc+jwt" and "Accept" in response.vary
+        token = response.get_data(as_text=True)
+        return jwt.decode(token, _dereference(client, jwt.get_unverified_header(token)["kid"]), algorithms=["EdDSA"])
+
+    status_list = signed_list()
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status_list["iss"] == plain.get_json()["issuer"] and status_list["jti"] == plain.get_json()["id"]
+    assert status_list["nbf"] == _numeric_date(status_list["validFrom"])
+    assert not is_revoked_in(status_list["credentialSubject"]["encodedList"], certificate.status_index)
+    operations.revoke_certificate(certificate, "issued_in_error", make_user(role="admin"))
+    db.session.commit()
+    assert is_revoked_in(signed_list()["credentialSubject"]["encodedList"], certificate.status_index)
+
+
 def test_verify_page_valid_then_revoked_and_unknown_is_404(client, completed, make_user):
     user, certificate = completed(agency="Secret Task Force")
     valid = client.get(f"/verify/{certificate.display_code}")
@@ -139,7 +198,9 @@ def test_verify_page_valid_then_revoked_and_unknown_is_404(client, completed, ma
     db.session.commit()
     revoked = client.get(f"/verify/{certificate.display_code}").get_data(as_text=True)
     assert "has been revoked" in revoked and "Revoked for academic misconduct" in revoked
-    assert certificate.revoked_at.strftime("%B") in revoked and "internal detail" not in revoked
+    revoked_on = certificate.revoked_at
+    assert f"Revoked on {revoked_on:%B} {revoked_on.day}, {revoked_on.year}." in _text_of(revoked)
+    assert "internal detail" not in revoked
     missing = client.get("/verify/CASOM-0000-0000-0000")
     assert missing.status_code == 404 and "Certificate not found" in missing.get_data(as_text=True)
     assert client.get("/verify?code=nonsense").status_code == 400
@@ -207,3 +268,104 @@ def test_issue_missing_backfills_completed_enrollments(runner, completed):
     assert result.exit_code == 0 and "1 certificate(s) issued." in result.output
     again = runner.invoke(args=["certificates", "issue-missing"])
     assert "0 certificate(s) issued." in again.output
+
+
+def _import_fixture_course_with_posttest_pass_mark(directory, pass_mark):
+    """Re-import the fixture curriculum, as an author would after editing the post-test's pass mark."""
+    from lms.curricula.loader import load_all
+    from lms.curricula.operations import import_curricula
+
+    target = directory / f"pass-mark-{pass_mark}" / "fixture-course"
+    shutil.copytree(FIXTURE_COURSE, target)
+    posttest = target / "posttest.yaml"
+    posttest.write_text(posttest.read_text().replace("pass_mark: 50", f"pass_mark: {pass_mark}", 1))
+    import_curricula(load_all(target))
+    db.session.commit()
+
+
+def _half_right(learner, attempt_id):
+    right, wrong = learner.answers_for(attempt_id, right=True), learner.answers_for(attempt_id, right=False)
+    return right | {"q2": wrong["q2"]}
+
+
+def test_issue_missing_records_a_completion_a_lowered_pass_mark_allows(client, auth, runner, make_user, curriculum,
+                                                                      tmp_path):
+    _import_fixture_course_with_posttest_pass_mark(tmp_path, 100)
+    auth.login(make_user().email)
+    learner = Learner(client)
+    learner.enroll()
+    for module in ("basics", "newcomers", "practice"):
+        learner.read_module(module)
+        learner.take(module)
+    attempt_id = learner.start("posttest")
+    client.post(f"/attempts/{attempt_id}", data=_half_right(learner, attempt_id))
+    assert db.session.scalar(select(Enrollment)).completed_at is None  # 50% of the 100% needed
+    _import_fixture_course_with_posttest_pass_mark(tmp_path, 50)
+    assert db.session.scalar(select(Enrollment)).completed_at is None  # a rule change completes nobody by itself
+
+    result = runner.invoke(args=["certificates", "issue-missing"])
+    assert result.exit_code == 0, result.output
+    assert "1 completion(s) recorded." in result.output and "1 certificate(s) issued." in result.output
+    enrollment = db.session.scalar(select(Enrollment).execution_options(populate_existing=True))
+    certificate = db.session.scalar(select(Certificate))
+    assert enrollment.completed_at is not None and certificate.enrollment_id == enrollment.id
+    assert f"issued {certificate.display_code} to" in result.output
+    again = runner.invoke(args=["certificates", "issue-missing"]).output
+    assert "0 completion(s) recorded." in again and "0 certificate(s) issued." in again
+
+
+def test_issue_missing_leaves_incomplete_enrollments_alone(runner, make_user, curriculum):
+    from lms.learning.operations import enroll
+
+    enroll(make_user(), curriculum, "introductory")
+    db.session.commit()
+    result = runner.invoke(args=["certificates", "issue-missing"])
+    assert "0 completion(s) recorded." in result.output and "0 certificate(s) issued." in result.output
+    assert db.session.scalar(select(Enrollment)).completed_at is None
+
+
+@pytest.mark.parametrize("path, allowed_status", [("/verify/{code}", 200), ("/verify?code={code}", 302)])
+def test_verify_is_rate_limited(app, client, completed, path, allowed_status):
+    _, certificate = completed()
+    app.config["VERIFY_LIMIT"] = "3 per minute"
+    url = path.format(code=certificate.display_code)
+    assert [client.get(url).status_code for _ in range(3)] == [allowed_status] * 3
+    assert client.get(url).status_code == 429
+
+
+def test_dashboard_entries_say_when_the_current_certificate_is_revoked(completed, make_user):
+    from lms.learning.queries import dashboard_entries
+
+    user, certificate = completed()
+    assert dashboard_entries(user.id)[0].certificate.status == "valid"
+    operations.revoke_certificate(certificate, "misconduct", make_user(role="admin"))
+    db.session.commit()
+    summary = dashboard_entries(user.id)[0].certificate
+    assert summary.status == "revoked" and summary.is_revoked and summary.display_code == certificate.display_code
+    assert summary.revoked_at == certificate.revoked_at
+    assert summary.revocation_label == "Revoked for academic misconduct"
+
+
+def test_dashboard_entries_show_the_reissued_certificate_as_valid(completed, make_user):
+    from lms.learning.queries import dashboard_entries
+
+    user, certificate = completed(name="Jon Smiht")
+    replacement = operations.reissue_certificate(certificate, "Jon Smith", make_user(role="admin"))
+    db.session.commit()
+    summary = dashboard_entries(user.id)[0].certificate
+    assert summary.display_code == replacement.display_code and summary.status == "valid"
+
+
+@pytest.mark.parametrize("page", ["/dashboard", "/curricula/{key}"])
+def test_learner_pages_say_plainly_when_their_certificate_was_revoked(client, auth, completed, make_user, curriculum,
+                                                                      page):
+    user, certificate = completed()
+    url = page.format(key=curriculum.key)
+    auth.login(user.email)
+    assert "View your certificate" in _text_of(client.get(url).get_data(as_text=True))
+    operations.revoke_certificate(certificate, "misconduct", make_user(role="admin"))
+    db.session.commit()
+    text = _text_of(client.get(url).get_data(as_text=True))
+    revoked_on = certificate.revoked_at.strftime("%B %-d, %Y")
+    assert f"Certificate revoked on {revoked_on}: Revoked for academic misconduct." in text
+    assert "See the revoked certificate" in text and "View your certificate" not in text

@@ -1,6 +1,8 @@
 """A learner driven through the HTTP interface, answering quizzes right or wrong on purpose."""
 
 import re
+import shutil
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -55,3 +57,33 @@ class Learner:
 
 def quiz_id(key):
     return db.session.scalar(select(Quiz.id).where(Quiz.key == key))
+
+
+FIXTURE_COURSE = Path(__file__).parents[1] / "fixtures" / "curricula" / "valid" / "fixture-course"
+
+
+def import_fixture_copy(directory, key, extra_modules=0):
+    """Import a copy of the fixture curriculum under the key `key`, with `extra_modules` more core
+    modules on Day 1 (copies of basics); returns its Curriculum row."""
+    from lms.curricula.loader import load_all
+    from lms.curricula.operations import import_curricula
+    from lms.learning.queries import curriculum_by_key
+
+    target = Path(directory) / key
+    shutil.copytree(FIXTURE_COURSE, target)
+    extra = [f"extra-{number}" for number in range(1, extra_modules + 1)]
+    for module_key in extra:
+        shutil.copytree(target / "day-1" / "basics", target / "day-1" / module_key)
+        _replace_in(target / "day-1" / module_key / "module.yaml", "key: basics", f"key: {module_key}")
+    _replace_in(target / "curriculum.yaml", "key: fixture-course", f"key: {key}")
+    _replace_in(target / "curriculum.yaml", "modules: [basics, newcomers, specialists]",
+                f"modules: [{', '.join(['basics', 'newcomers', 'specialists', *extra])}]")
+    import_curricula(load_all(target))
+    db.session.commit()
+    return curriculum_by_key(key)
+
+
+def _replace_in(path, old, new):
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))

@@ -4,6 +4,8 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.learning.models import Enrollment
+from lms.learning.progress import Status, curriculum_progress
+from lms.learning.queries import learner_record, outline_for
 from tests.learning.helpers import Learner
 
 
@@ -64,15 +66,30 @@ def test_advanced_track_requires_a_different_set(client, auth, make_user, curric
     learner.enroll("advanced")
     learner.read_module("basics")
     learner.take("basics")
-    learner.read_module("newcomers")
-    learner.take("newcomers")
     assert learner.read("practice", "first").status_code == 403  # specialists still missing
+    page = client.get("/curricula/fixture-course").get_data(as_text=True)
+    assert "Module specialists: 2 lessons to read" in page and "Module newcomers: 2 lessons" not in page
     learner.read_module("specialists")
     learner.take("specialists")
     learner.read_module("practice")
     learner.take("practice")
     learner.take("posttest")
-    assert _enrollment().completed_at is not None
+    assert _enrollment().completed_at is not None  # without ever opening the introductory-only module
+    assert learner_record(_enrollment()).read_lesson_ids.isdisjoint(
+        lesson.id for lesson in outline_for(curriculum).module("newcomers").lessons)
+
+
+def test_the_best_attempt_counts_after_a_later_failure(client, auth, make_user, curriculum):
+    auth.login(make_user().email)
+    learner = Learner(client)
+    learner.enroll()
+    learner.read_module("basics")
+    passed = learner.take("basics", right=True)
+    failed = learner.take("basics", right=False)
+    assert passed.passed and not failed.passed and failed.number == 2
+    basics = curriculum_progress(outline_for(curriculum), learner_record(_enrollment())).module("basics")
+    assert basics.status == Status.COMPLETE and basics.quiz_passed and basics.best_score == 100
+    assert "Module basics: pass the quiz" not in client.get("/curricula/fixture-course").get_data(as_text=True)
 
 
 def test_posttest_is_refused_until_both_days_are_complete(client, auth, make_user, curriculum):

@@ -70,8 +70,19 @@ def test_deadline_applies_accommodation_and_grace():
 
 
 def test_answers_revealed_after_pass_or_last_attempt():
-    assert grading.may_reveal_answers(True, 1, 3)
-    assert not grading.may_reveal_answers(False, 2, 3)
-    assert grading.may_reveal_answers(False, 3, 3)
-    assert not grading.may_reveal_answers(False, 10, None)
+    assert grading.may_reveal_answers(True, 1, 3, attempt_open=False)
+    assert not grading.may_reveal_answers(False, 2, 3, attempt_open=False)
+    assert grading.may_reveal_answers(False, 3, 3, attempt_open=False)
+    assert not grading.may_reveal_answers(False, 10, None, attempt_open=False)
     assert grading.attempts_allowed(3, 1) == 4 and grading.attempts_allowed(None, 2) is None
+
+
+def test_answers_stay_hidden_while_an_attempt_is_open():
+    assert not grading.may_reveal_answers(False, 2, 3, attempt_open=True)  # the last attempt, started
+    assert not grading.may_reveal_answers(True, 1, 3, attempt_open=True)  # a retake after a pass
+
+
+def test_a_granted_attempt_hides_the_answers_until_it_is_submitted():
+    allowed = grading.attempts_allowed(3, 1)
+    assert not grading.may_reveal_answers(False, 3, allowed, attempt_open=False)
+    assert grading.may_reveal_answers(False, 4, allowed, attempt_open=False)
