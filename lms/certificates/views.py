@@ -19,7 +19,7 @@ from lms.auth.models import Role, User
 from lms.certificates import badge, operations, queries
 from lms.certificates.forms import ReissueForm, RevokeForm, SearchForm, VerifyForm
 from lms.certificates.pdf import render_certificate_pdf
-from lms.core.errors import DomainError
+from lms.core.errors import DomainError, Withdrawn
 from lms.core.security import role_required
 from lms.core.time import utcnow
 from lms.extensions import db, limiter
@@ -66,13 +66,34 @@ def certificate(code):
     if code != certificate.display_code:
         return redirect(url_for("certificates.certificate", code=certificate.display_code), 301)
     return render_template("certificates/certificate.html", certificate=certificate, verify_url=verify_url(certificate),
-                           track_labels=TRACK_LABELS)
+                           replacement=_replacement_of(certificate), track_labels=TRACK_LABELS)
+
+
+def _replacement_of(certificate):
+    """The certificate that now stands for this one's enrollment, when this one was revoked and
+    another (a reissue) is valid."""
+    if not certificate.is_revoked:
+        return None
+    current = queries.current_certificates_by_enrollment([certificate.enrollment_id]).get(certificate.enrollment_id)
+    return current if current is not None and not current.is_revoked else None
+
+
+def _downloadable_certificate_or_error(code):
+    """The certificate, as _viewable_certificate_or_404, unless it was revoked: a revoked
+    certificate keeps its page (which says so) but no longer gives out a PDF or a badge that,
+    copied away from the page, would look valid."""
+    certificate = _viewable_certificate_or_404(code)
+    if certificate.is_revoked:
+        revoked_on = certificate.revoked_at.strftime("%B %-d, %Y")
+        raise Withdrawn(f"Certificate {certificate.display_code} was revoked on {revoked_on} "
+                        f"({certificate.revocation_label}). Its PDF and digital badge are no longer issued.")
+    return certificate
 
 
 @bp.get("/certificates/<code>/certificate.pdf")
 @login_required
 def certificate_pdf(code):
-    certificate = _viewable_certificate_or_404(code)
+    certificate = _downloadable_certificate_or_error(code)
     pdf = render_certificate_pdf(certificate, verify_url(certificate))
     filename = f"{certificate.display_code}.pdf"
     return Response(pdf, mimetype="application/pdf",
@@ -82,7 +103,7 @@ def certificate_pdf(code):
 @bp.get("/certificates/<code>/credential.jwt")
 @login_required
 def credential_jwt(code):
-    certificate = _viewable_certificate_or_404(code)
+    certificate = _downloadable_certificate_or_error(code)
     curriculum = curriculum_by_id(certificate.curriculum_id)
     holder = db.session.get(User, certificate.user_id)
     payload = badge.credential(certificate, curriculum.key, curriculum.summary, _base_url(), holder.email)

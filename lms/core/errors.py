@@ -18,12 +18,19 @@ class InvalidState(DomainError):
     status_code = 409
 
 
+class Withdrawn(DomainError):
+    """The thing asked for existed and was withdrawn (HTTP 410 Gone)."""
+
+    status_code = 410
+
+
 ERROR_TITLES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
     403: ("Not allowed", "You do not have permission to open this page."),
     404: ("Page not found", "We could not find that page. It may have moved or never existed."),
     405: ("Not allowed", "That action cannot be done this way."),
     409: ("Cannot do that now", "That action does not fit the current state. Reload the page and try again."),
+    410: ("No longer available", "What this page offered has been withdrawn."),
     413: ("Too large", "What you sent is larger than we accept."),
     429: ("Too many attempts", "You have tried this too many times. Please wait a minute and try again."),
     500: ("Something went wrong", "An unexpected error happened on our side. It has been logged; please try again."),

@@ -300,6 +300,26 @@ def _certificate(visit):
     expect(heading(visit.page)).to_have_text("Certificate of Completion")
 
 
+def _revoked_for_learner(visit):
+    """A learner whose certificate an administrator has revoked; returns its code."""
+    account = visit.completed()
+    code = visit.seed.certificate_code(account)
+    visit.seed.revoke(visit.seed.staff("admin"), code)
+    return code
+
+
+def _certificate_revoked(visit):
+    visit.goto(f"/certificates/{_revoked_for_learner(visit)}")
+    expect(visit.page.get_by_role("status")).to_contain_text("This certificate was revoked on")
+    expect(visit.page.get_by_role("link", name="Download PDF")).to_have_count(0)
+
+
+def _dashboard_certificate_revoked(visit):
+    _revoked_for_learner(visit)
+    visit.goto("/dashboard")
+    expect(visit.page.get_by_role("link", name="See the revoked certificate")).to_be_visible()
+
+
 def _verify_form(visit):
     visit.goto("/verify")
 
@@ -615,6 +635,8 @@ PAGES = {
     "error-405": _method_not_allowed,
     "error-400-csrf": _csrf_failure,
     "certificate": _certificate,
+    "certificate-revoked": _certificate_revoked,
+    "dashboard-certificate-revoked": _dashboard_certificate_revoked,
     "verify": _verify_form,
     "verify-with-errors": _verify_form_with_errors,
     "verify-valid": _verify_valid,

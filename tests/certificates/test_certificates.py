@@ -369,3 +369,39 @@ def test_learner_pages_say_plainly_when_their_certificate_was_revoked(client, au
     revoked_on = certificate.revoked_at.strftime("%B %-d, %Y")
     assert f"Certificate revoked on {revoked_on}: Revoked for academic misconduct." in text
     assert "See the revoked certificate" in text and "View your certificate" not in text
+
+
+@pytest.mark.parametrize("suffix", ["/certificate.pdf", "/credential.jwt"])
+def test_a_revoked_certificate_gives_out_no_pdf_or_badge(client, auth, completed, make_user, suffix):
+    user, certificate = completed()
+    auth.login(user.email)
+    assert client.get(f"/certificates/{certificate.display_code}{suffix}").status_code == 200
+    operations.revoke_certificate(certificate, "misconduct", make_user(role="admin"))
+    db.session.commit()
+    response = client.get(f"/certificates/{certificate.display_code}{suffix}")
+    revoked_on = certificate.revoked_at.strftime("%B %-d, %Y")
+    assert response.status_code == 410 and response.mimetype == "text/html"
+    assert (f"Certificate {certificate.display_code} was revoked on {revoked_on} (Revoked for academic misconduct)"
+            in _text_of(response.get_data(as_text=True)))
+
+
+def test_a_revoked_certificates_page_keeps_the_record_without_downloads(client, auth, completed, make_user):
+    user, certificate = completed()
+    auth.login(user.email)
+    operations.revoke_certificate(certificate, "misconduct", make_user(role="admin"))
+    db.session.commit()
+    page = client.get(f"/certificates/{certificate.display_code}").get_data(as_text=True)
+    assert "was revoked on" in page and user.name in page and certificate.display_code in page
+    assert "certificate.pdf" not in page and "credential.jwt" not in page
+    assert "replaced it" not in page
+
+
+def test_a_superseded_certificates_page_leads_to_its_replacement(client, auth, completed, make_user):
+    user, certificate = completed(name="Jon Smiht")
+    replacement = operations.reissue_certificate(certificate, "Jon Smith", make_user(role="admin"))
+    db.session.commit()
+    auth.login(user.email)
+    page = client.get(f"/certificates/{certificate.display_code}").get_data(as_text=True)
+    assert f'href="/certificates/{replacement.display_code}"' in page and "certificate.pdf" not in page
+    assert f"/certificates/{replacement.display_code}/certificate.pdf" in client.get(
+        f"/certificates/{replacement.display_code}").get_data(as_text=True)
