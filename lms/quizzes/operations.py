@@ -133,10 +133,13 @@ def attempt_answers(attempt_id):
     return db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id).order_by(Answer.position)).all()
 
 
-def _clean_selections(answers, selections):
-    """Keep only choice ids shown for each answer; refuse more than one for single-answer types."""
-    question_types = dict(db.session.execute(
+def _question_types(answers):
+    return dict(db.session.execute(
         select(Question.id, Question.type).where(Question.id.in_([a.question_id for a in answers]))).all())
+
+
+def _clean_selections(answers, selections, question_types):
+    """Keep only choice ids shown for each answer; refuse more than one for single-answer types."""
     cleaned = {}
     for answer in answers:
         chosen = [choice_id for choice_id in selections.get(answer.position, []) if choice_id in answer.choice_order]
@@ -157,8 +160,9 @@ def save_answers(attempt, selections, now=None):
     if not _hold_while_open(attempt.id):
         raise InvalidState("This attempt has already been submitted.")
     answers = attempt_answers(attempt.id)
+    cleaned = _clean_selections(answers, selections, _question_types(answers))
     for answer in answers:
-        answer.selected = _clean_selections(answers, selections)[answer.position]
+        answer.selected = cleaned[answer.position]
     db.session.flush()
 
 
@@ -183,12 +187,13 @@ def submit_attempt(attempt_id, selections, enrollment, outline, now=None):
     if claimed != 1:
         return attempt
     answers = attempt_answers(attempt.id)
+    keys = _answer_keys([answer.question_id for answer in answers])
     late = grading.is_late(now, attempt.deadline_at)
     if not late:
-        cleaned = _clean_selections(answers, selections)
+        cleaned = _clean_selections(answers, selections, {question_id: key[0] for question_id, key in keys.items()})
         for answer in answers:
             answer.selected = cleaned[answer.position]
-    _grade(attempt, answers, outline.quiz_by_id(attempt.quiz_id))
+    _grade(attempt, answers, keys, outline.quiz_by_id(attempt.quiz_id))
     attempt.late = late
     learning.touch(enrollment)
     db.session.flush()
@@ -196,8 +201,7 @@ def submit_attempt(attempt_id, selections, enrollment, outline, now=None):
     return attempt
 
 
-def _grade(attempt, answers, quiz):
-    keys = _answer_keys([answer.question_id for answer in answers])
+def _grade(attempt, answers, keys, quiz):
     scores = []
     for answer in answers:
         question_type, correct_ids = keys[answer.question_id]
@@ -209,6 +213,7 @@ def _grade(attempt, answers, quiz):
 
 
 def _answer_keys(question_ids):
+    """{question id: (its type, the ids of its correct choices)}, in one query."""
     rows = db.session.execute(
         select(Question.id, Question.type, Choice.id, Choice.is_correct)
         .join(Choice, Choice.question_id == Question.id).where(Question.id.in_(question_ids))).all()

@@ -62,9 +62,10 @@ def quiz_id(key):
 FIXTURE_COURSE = Path(__file__).parents[1] / "fixtures" / "curricula" / "valid" / "fixture-course"
 
 
-def import_fixture_copy(directory, key, extra_modules=0):
+def import_fixture_copy(directory, key, extra_modules=0, basics_draw=None):
     """Import a copy of the fixture curriculum under the key `key`, with `extra_modules` more core
-    modules on Day 1 (copies of basics); returns its Curriculum row."""
+    modules on Day 1 (copies of basics) and, given `basics_draw`, that many questions drawn for
+    the basics quiz; returns its Curriculum row."""
     from lms.curricula.loader import load_all
     from lms.curricula.operations import import_curricula
     from lms.learning.queries import curriculum_by_key
@@ -75,6 +76,8 @@ def import_fixture_copy(directory, key, extra_modules=0):
     for module_key in extra:
         shutil.copytree(target / "day-1" / "basics", target / "day-1" / module_key)
         _replace_in(target / "day-1" / module_key / "module.yaml", "key: basics", f"key: {module_key}")
+    if basics_draw is not None:
+        _replace_in(target / "day-1" / "basics" / "quiz.yaml", "draw: 4", f"draw: {basics_draw}")
     _replace_in(target / "curriculum.yaml", "key: fixture-course", f"key: {key}")
     _replace_in(target / "curriculum.yaml", "modules: [basics, newcomers, specialists]",
                 f"modules: [{', '.join(['basics', 'newcomers', 'specialists', *extra])}]")

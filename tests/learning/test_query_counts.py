@@ -177,3 +177,27 @@ def test_rechecking_incomplete_enrollments_takes_a_few_queries_per_batch(app, ma
         enroll(make_user(), curriculum, "advanced")
     db.session.commit()
     assert statements_to_recheck() == few <= 4  # a batch, its lessons read and attempts, the empty next batch
+
+
+def _attempt_post_statements(client, count_queries, learner, button):
+    """Statements of saving (button "save") or submitting ("submit") a fresh basics attempt."""
+    attempt_id = learner.start("basics")
+    data = learner.answers_for(attempt_id)
+    if button == "save":
+        data = {name: value for name, value in data.items() if name != "submit"} | {"save": "Save"}
+    with count_queries() as counted:
+        assert client.post(f"/attempts/{attempt_id}", data=data).status_code == 302
+    return len(counted)
+
+
+@pytest.mark.parametrize("button", ["save", "submit"])
+def test_saving_or_submitting_an_attempt_does_not_grow_with_its_questions(client, auth, make_user, curriculum,
+                                                                          tmp_path, count_queries, button):
+    import_fixture_copy(tmp_path, "two-questions", basics_draw=2)
+    auth.login(make_user().email)
+    counts = []
+    for key in ("two-questions", "fixture-course"):  # 2 questions drawn, then 4
+        learner = Learner(client, key)
+        learner.enroll()
+        counts.append(_attempt_post_statements(client, count_queries, learner, button))
+    assert counts[0] == counts[1], counts
