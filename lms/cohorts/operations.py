@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth import operations as accounts
@@ -241,25 +242,40 @@ def record_attendance(cohort, actor, day_number, present_enrollment_ids):
     and complete any enrollment whose last requirement was this attendance."""
     _require_attendance(cohort, day_number)
     roster = [enrollment for enrollment, _ in roster_enrollments(cohort.id)]
-    existing = {a.enrollment_id: a for a in db.session.scalars(select(Attendance).where(
-        Attendance.enrollment_id.in_([e.id for e in roster]), Attendance.day_number == day_number))}
-    for enrollment in roster:
-        present = enrollment.id in present_enrollment_ids
-        row = existing.get(enrollment.id) or Attendance(enrollment_id=enrollment.id, day_number=day_number,
-                                                        present=present, method="roster")
-        row.present, row.method, row.recorded_by_id, row.recorded_at = present, "roster", actor.id, utcnow()
-        db.session.add(row)
-    db.session.flush()
+    now = utcnow()
+    _write_attendance([{"enrollment_id": enrollment.id, "day_number": day_number,
+                        "present": enrollment.id in present_enrollment_ids, "method": "roster",
+                        "recorded_by_id": actor.id, "recorded_at": now} for enrollment in roster])
     audit.record("cohort.attendance_recorded", actor=actor, target=f"cohort:{cohort.id}", day=day_number,
                  present=len(present_enrollment_ids & {e.id for e in roster}), roster=len(roster))
     _complete_where_done(cohort, roster)
 
 
+_UPSERT_FOR_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _write_attendance(marks):
+    """Insert or overwrite each (enrollment, day) mark, all in one statement. A learner checking in
+    while the trainer saves the roster writes the same row at the same moment: on conflict the
+    later write wins, as it would one after the other, instead of a unique-constraint error."""
+    if not marks:
+        return
+    table = Attendance.__table__
+    statement = _UPSERT_FOR_DIALECT[db.session.get_bind().dialect.name](table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.enrollment_id, table.c.day_number],
+        set_={name: statement.excluded[name] for name in ("present", "method", "recorded_by_id", "recorded_at")})
+    db.session.execute(statement, marks)
+
+
 def _complete_where_done(cohort, enrollments):
+    """Complete every enrollment whose last requirement was just met, reading the learners'
+    records in a fixed number of queries however large the roster."""
     outline = learning_queries.outline_for(db.session.get(Curriculum, cohort.curriculum_id))
-    for enrollment in enrollments:
-        if enrollment.completed_at is None:
-            learning.complete_if_done(enrollment, outline)
+    incomplete = [enrollment for enrollment in enrollments if enrollment.completed_at is None]
+    records = learning_queries.learner_records(incomplete)
+    for enrollment in incomplete:
+        learning.complete_if_done(enrollment, outline, records[enrollment.id])
 
 
 def _require_attendance(cohort, day_number):
@@ -296,13 +312,8 @@ def check_in(user, code, now=None):
     if not open_now:
         raise InvalidState("That check-in code has expired. Ask your trainer for the current code.")
     window, enrollment = open_now[0]
-    row = db.session.scalar(select(Attendance).where(Attendance.enrollment_id == enrollment.id,
-                                                     Attendance.day_number == window.day_number))
-    if row is None:
-        row = Attendance(enrollment_id=enrollment.id, day_number=window.day_number, present=True, method="check_in")
-        db.session.add(row)
-    row.present, row.method, row.recorded_at, row.recorded_by_id = True, "check_in", now, None
-    db.session.flush()
+    _write_attendance([{"enrollment_id": enrollment.id, "day_number": window.day_number, "present": True,
+                        "method": "check_in", "recorded_by_id": None, "recorded_at": now}])
     cohort = db.session.get(Cohort, window.cohort_id)
     _complete_where_done(cohort, [enrollment])
     audit.record("cohort.checked_in", actor=user, target=f"cohort:{cohort.id}", day=window.day_number)

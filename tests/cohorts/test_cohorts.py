@@ -1,7 +1,10 @@
 """Cohorts end to end: creation, joining, rosters, attendance and check-in, the progress grid."""
 
 import io
+import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -536,3 +539,48 @@ def test_another_trainer_gets_404_and_a_trainee_403_on_every_cohort_route(client
 def test_a_malformed_roster_file_is_reported_not_crashed():
     rows, errors = parse_roster("name,email\n" + "x" * 200_000 + ",a@example.org\n")
     assert rows == [] and "could not be read as CSV" in errors[0].reason
+
+
+def test_recording_attendance_runs_the_same_statements_for_two_learners_or_five(client, trainer, make_cohort,
+                                                                              make_user, count_queries):
+    _login(client, trainer)
+    counts = []
+    for size in (1, 2, 5):  # the first warms the caches a running server has warm
+        cohort = make_cohort(name=f"Class of {size}")
+        enrollments = [operations.enroll_in_cohort(make_user(), cohort)[0] for _ in range(size)]
+        db.session.commit()
+        with count_queries() as counted:
+            response = client.post(f"/trainer/cohorts/{cohort.id}/attendance/1",
+                                   data={"present": [str(enrollments[0].id)]})
+        assert response.status_code == 302
+        counts.append(len(counted))
+    assert counts[1] == counts[2], counts
+
+
+@pytest.mark.parametrize("round_number", range(int(os.environ.get("LMS_CONCURRENCY_ROUNDS", 2))))
+def test_a_check_in_while_the_trainer_saves_the_roster_leaves_one_mark(app, trainer, make_cohort, make_user,
+                                                                       round_number):
+    cohort, learner, enrollment = _cohort_with_learner(make_cohort, make_user)
+    window = operations.open_check_in(cohort, trainer, 1, 15)
+    db.session.commit()
+    ids = {"cohort": cohort.id, "trainer": trainer.id, "learner": learner.id, "code": window.code}
+    enrollment_id = enrollment.id
+    db.session.commit()  # end the read those ids began: on SQLite it holds the write lock
+    barrier = threading.Barrier(2, timeout=30)
+
+    def mark(by):
+        with app.app_context():
+            barrier.wait()
+            if by == "trainer":
+                operations.record_attendance(db.session.get(Cohort, ids["cohort"]),
+                                             db.session.get(User, ids["trainer"]), 1, set())
+            else:
+                operations.check_in(db.session.get(User, ids["learner"]), ids["code"])
+            db.session.commit()
+            return by
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sorted(pool.map(mark, ["trainer", "learner"])) == ["learner", "trainer"]
+    marks = db.session.execute(select(Attendance.method, Attendance.present)
+                               .where(Attendance.enrollment_id == enrollment_id)).all()
+    assert marks in ([("roster", False)], [("check_in", True)])  # one row: whichever wrote last
