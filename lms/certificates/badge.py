@@ -144,13 +144,19 @@ def _issuer_reference(base_url):
     return {"id": f"{base_url}/issuer", "type": ["Profile"], "name": "CASOM LMS", "url": base_url}
 
 
-def sign_vc_jwt(payload, private_key, base_url):
-    """A VC-JWT (VC-JOSE-COSE): the credential is the JWT payload, signed with EdDSA, with the
-    registered claims OB 3.0 requires beside it (iss, jti, and nbf equal to validFrom)."""
+#: JOSE `typ` of an Open Badges credential: OB 3.0 §8.2 says "if present, MUST be set to JWT"
+OPEN_BADGE_JWT_TYPE = "JWT"
+#: JOSE `typ` of other credentials (the status list), as VC-JOSE-COSE registers it
+VC_JWT_TYPE = "vc+jwt"
+
+
+def sign_vc_jwt(payload, private_key, base_url, typ):
+    """A VC-JWT: the credential is the JWT payload, signed with EdDSA, with the registered claims
+    OB 3.0 requires beside it (iss, jti, and nbf equal to validFrom)."""
     issuer = payload["issuer"]
     claims = {**payload, "iss": issuer if isinstance(issuer, str) else issuer["id"], "jti": payload["id"],
               "nbf": _numeric_date(payload["validFrom"])}
-    headers = {"kid": key_id(private_key, base_url), "typ": "vc+jwt"}
+    headers = {"kid": key_id(private_key, base_url), "typ": typ}
     return jwt.encode(claims, private_key, algorithm="EdDSA", headers=headers)
 
 

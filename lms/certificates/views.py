@@ -107,7 +107,7 @@ def credential_jwt(code):
     curriculum = curriculum_by_id(certificate.curriculum_id)
     holder = db.session.get(User, certificate.user_id)
     payload = badge.credential(certificate, curriculum.key, curriculum.summary, _base_url(), holder.email)
-    token = badge.sign_vc_jwt(payload, signing_key(), _base_url())
+    token = badge.sign_vc_jwt(payload, signing_key(), _base_url(), badge.OPEN_BADGE_JWT_TYPE)
     return Response(token, mimetype="application/vc+jwt", headers={
         "Content-Disposition": f'attachment; filename="{certificate.display_code}.jwt"', "Cache-Control": "private"})
 
@@ -153,7 +153,8 @@ def status_list():
     revoked, highest = queries.revoked_status_indexes()
     credential = badge.status_list_credential(_base_url(), revoked, highest, utcnow())
     if request.accept_mimetypes.best_match(["application/json", *VC_JWT_TYPES]) in VC_JWT_TYPES:
-        response = Response(badge.sign_vc_jwt(credential, signing_key(), _base_url()), mimetype="application/vc+jwt")
+        token = badge.sign_vc_jwt(credential, signing_key(), _base_url(), badge.VC_JWT_TYPE)
+        response = Response(token, mimetype="application/vc+jwt")
     else:
         response = jsonify(credential)
     response.vary.add("Accept")

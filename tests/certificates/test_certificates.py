@@ -106,7 +106,7 @@ def test_open_badge_verifies_against_the_published_jwks_and_tracks_revocation(cl
     auth.login(user.email)
     token = client.get(f"/certificates/{certificate.display_code}/credential.jwt").get_data(as_text=True)
     header = jwt.get_unverified_header(token)
-    assert header["alg"] == "EdDSA" and header["typ"] == "vc+jwt"
+    assert header["alg"] == "EdDSA" and header["typ"] == "JWT"  # OB 3.0 §8.2: if present, MUST be "JWT"
     vc = jwt.decode(token, _dereference(client, header["kid"]), algorithms=["EdDSA"], options={"verify_aud": False})
     keys = jwt.PyJWKSet.from_dict(client.get("/issuer/jwks.json").get_json())  # as a JOSE library matches a kid
     assert jwt.decode(token, next(k for k in keys.keys if k.key_id == header["kid"]).key, algorithms=["EdDSA"]) == vc
@@ -173,6 +173,7 @@ def test_status_list_is_also_served_as_a_signed_vc_jwt(client, completed, make_u
         response = client.get("/credentials/status/1", headers={"Accept": "application/vc+jwt"})
         assert response.mimetype == "application/vc+jwt" and "Accept" in response.vary
         token = response.get_data(as_text=True)
+        assert jwt.get_unverified_header(token)["typ"] == "vc+jwt"
         return jwt.decode(token, _dereference(client, jwt.get_unverified_header(token)["kid"]), algorithms=["EdDSA"])
 
     status_list = signed_list()
