@@ -7,6 +7,8 @@ is imported, so the values ProductionConfig.check() refuses or accepts are the o
 import os
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 BASE_DIR = Path(__file__).resolve().parent
 MIN_SECRET_KEY_LENGTH = 32
 MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
@@ -45,6 +47,23 @@ def _proxy_count(value):
     if count < 0:
         raise ValueError(value)
     return count
+
+
+MFA_KEY_GENERATION_COMMAND = ("python -c 'from cryptography.fernet import Fernet; "
+                              "print(Fernet.generate_key().decode())'")
+
+
+def _fernet_keys(value):
+    """The comma-separated Fernet keys of LMS_MFA_KEYS; a key that is not one stops the app at
+    start-up (without printing the value: it is a secret)."""
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    try:
+        for key in keys:
+            Fernet(key.encode())
+    except ValueError:
+        raise RuntimeError("LMS_MFA_KEYS must be one or more Fernet keys separated by commas (the value is "
+                           f"not shown here); generate one with: {MFA_KEY_GENERATION_COMMAND}") from None
+    return keys
 
 
 def _sqlite_url(filename):
@@ -115,6 +134,9 @@ class Config:
     MAIL_TIMEOUT_SECONDS = 10
     #: PEM of the Ed25519 key that signs Open Badges; without it one is created in instance/
     OB_SIGNING_KEY = FromEnvironment("LMS_OB_SIGNING_KEY")
+    #: Fernet keys, comma-separated, that seal two-step verification secrets (the first seals,
+    #: all unseal); without them one is created in instance/ (lms.auth.sealing)
+    MFA_SEALING_KEYS = FromEnvironment("LMS_MFA_KEYS", (), parse=_fernet_keys)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; pages left open all day still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -202,6 +224,10 @@ class ProductionConfig(Config):
         if not (settings.get("LMS_BASE_URL") or "").startswith("https://"):
             raise RuntimeError("LMS_BASE_URL must be the site's public https:// address in production: certificate "
                                "QR codes, Open Badges and emailed links are built from it.")
+        if not settings.get("MFA_SEALING_KEYS"):
+            raise RuntimeError("LMS_MFA_KEYS must be set in production, the same on every host: it seals the "
+                               "two-step verification secrets in the database. Generate a key with: "
+                               f"{MFA_KEY_GENERATION_COMMAND}")
         if not settings.get("MFA_ENFORCED") or settings.get("MFA_EXEMPT_EMAILS"):
             raise RuntimeError("Two-step verification must be required of every trainer and administrator in "
                                "production: MFA_ENFORCED must be true and MFA_EXEMPT_EMAILS empty.")

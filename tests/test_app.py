@@ -1,6 +1,7 @@
 import secrets
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import request
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from tests.conftest import DATABASE_URL, IsolatedClient
 def _production_environment(monkeypatch, key):
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("LMS_BASE_URL", "https://training.example.gov")
+    monkeypatch.setenv("LMS_MFA_KEYS", Fernet.generate_key().decode())
     if key is None:
         monkeypatch.delenv("SECRET_KEY", raising=False)
     else:
@@ -214,3 +216,10 @@ def test_a_proxy_count_that_is_not_a_whole_number_is_refused(monkeypatch, value)
     monkeypatch.setenv("LMS_PROXY_COUNT", value)
     with pytest.raises(RuntimeError, match=f"LMS_PROXY_COUNT must be the number of reverse proxies .* not '{value}'"):
         create_app(TestingConfig)
+
+
+def test_production_refuses_to_start_without_a_key_for_mfa_secrets(monkeypatch):
+    _production_environment(monkeypatch, secrets.token_urlsafe(48))
+    monkeypatch.delenv("LMS_MFA_KEYS")
+    with pytest.raises(RuntimeError, match="LMS_MFA_KEYS must be set in production, the same on every host"):
+        create_app(ProductionConfig)

@@ -125,3 +125,27 @@ def test_upgrading_a_database_with_records_keeps_every_record(scratch_url):
             assert tuple(certificate) == (3, "ana")
             assert connection.execute(text("SELECT cohort_id FROM enrollment")).scalar_one() is None
         db.engine.dispose()
+
+
+def test_mfa_secrets_are_sealed_on_upgrade_and_opened_on_downgrade(scratch_url):
+    from lms.auth.sealing import unseal
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    app = _app_for(scratch_url)
+    with app.app_context():
+        upgrade(revision="0007_evaluation_prompted_once")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO \"user\" (id, email, password_hash, role, name, name_key, agency, discipline, "
+                "jurisdiction, active, session_version, time_accommodation, created_at, mfa_secret) VALUES "
+                "(7, 't@example.org', 'x', 'trainer', 'Tia', 'tia', '', '', '', true, 1, 1.0, "
+                "'2026-01-01 00:00:00', :secret)"), {"secret": secret})
+        upgrade()
+        with db.engine.connect() as connection:
+            sealed = connection.execute(text('SELECT mfa_secret_sealed FROM "user"')).scalar_one()
+        assert secret not in sealed and unseal(sealed) == secret
+        assert "mfa_secret" not in {column["name"] for column in inspect(db.engine).get_columns("user")}
+        downgrade(revision="0007_evaluation_prompted_once")
+        with db.engine.connect() as connection:
+            assert connection.execute(text('SELECT mfa_secret FROM "user"')).scalar_one() == secret
+        db.engine.dispose()

@@ -1,10 +1,12 @@
-"""`flask users ...`: make staff accounts, turn off two-step verification, lift a lockout."""
+"""`flask users ...`: make staff accounts, turn off two-step verification, lift a lockout, move
+two-step verification secrets to a new sealing key."""
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-from lms.auth import lockout, mfa, operations
-from lms.auth.models import Role
+from lms.auth import lockout, mfa, operations, sealing
+from lms.auth.models import Role, User
 from lms.core.errors import DomainError
 from lms.extensions import db
 
@@ -58,3 +60,18 @@ def unlock_command(email):
     db.session.commit()
     click.echo(f"{user.email} can sign in again." if was_locked else
                f"{user.email} was not locked; earlier failed sign-ins no longer count.")
+
+
+@users_cli.command("reseal-mfa")
+def reseal_mfa_command():
+    """Seal every two-step verification secret with the first key of LMS_MFA_KEYS. To change the
+    key: put the new key first and keep the old one after it, run this, then drop the old key."""
+    users = db.session.scalars(select(User).where(User.mfa_secret_sealed.is_not(None))).all()
+    try:
+        for user in users:
+            user.mfa_secret_sealed = sealing.reseal(user.mfa_secret_sealed)
+    except sealing.UnsealError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error} Nothing was changed.") from None
+    db.session.commit()
+    click.echo(f"{len(users)} two-step verification secret(s) sealed with the current key.")

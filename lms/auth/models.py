@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth import sealing
 from lms.auth.passwords import normalize as normalize_password
 from lms.core.audit import AuditEvent
 from lms.core.text import SEARCH_KEY_LENGTH, search_key, search_key_default
@@ -45,8 +46,9 @@ class User(UserMixin, db.Model):
     #: multiplies quiz time limits for a documented accommodation (1.0 = none)
     time_accommodation = db.Column(db.Float, nullable=False, default=1.0)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    #: base32 TOTP secret (RFC 6238); set while enrolling and kept while two-step verification is on
-    mfa_secret = db.Column(db.String(64))
+    #: the base32 TOTP secret (RFC 6238), sealed (lms.auth.sealing); set while enrolling and kept
+    #: while two-step verification is on. Read and write it as `mfa_secret`.
+    mfa_secret_sealed = db.Column(db.String(255))
     #: when two-step verification was turned on; NULL = off (a secret without it is an unfinished set-up)
     mfa_enabled_at = db.Column(db.DateTime)
     #: the last TOTP time step accepted, so that no code is accepted twice
@@ -70,6 +72,15 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self):
         return self.role in STAFF_ROLES
+
+    @property
+    def mfa_secret(self):
+        """The TOTP secret in clear, for this request only; the database holds it sealed."""
+        return sealing.unseal(self.mfa_secret_sealed)
+
+    @mfa_secret.setter
+    def mfa_secret(self, secret):
+        self.mfa_secret_sealed = sealing.seal(secret)
 
     @property
     def mfa_enabled(self):

@@ -3,18 +3,17 @@ the issuer's public key as a JWKS, and a Bitstring Status List for revocation.""
 
 import base64
 import calendar
-import contextlib
 import gzip
 import hashlib
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from lms.core import keyfile
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -28,27 +27,13 @@ def load_signing_key(instance_path, configured_pem=None):
     """The Ed25519 issuer key: from configuration, else the instance file (created on first use)."""
     if configured_pem:
         return serialization.load_pem_private_key(configured_pem.encode(), password=None)
-    path = Path(instance_path) / KEY_FILE
-    if not path.exists():
-        _publish_new_key(path)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    pem = keyfile.read_or_create(Path(instance_path) / KEY_FILE, _new_key_pem)
+    return serialization.load_pem_private_key(pem, password=None)
 
 
-def _publish_new_key(path):
-    """Write a new key to a temporary file beside `path`, then link it into place, so the key file
-    appears whole or not at all. When workers race on first start, the first link wins and the
-    others read the winner's key."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ob-signing-key-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(Ed25519PrivateKey.generate().private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-            handle.flush()
-            os.fsync(handle.fileno())  # whole on disk before it is visible, even across a crash
-        with contextlib.suppress(FileExistsError):  # another worker published first: its key is the key
-            os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+def _new_key_pem():
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
 
 def _b64url(data):

@@ -344,6 +344,7 @@ def test_production_refuses_to_start_with_exemptions_or_without_enforcement(monk
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
     monkeypatch.setenv("SECRET_KEY", "7rD-kQ2vX9mLpZ4wB8sN1yT6cF3hJ0gA_eUoR5iV")
     monkeypatch.setenv("LMS_BASE_URL", "https://training.example.gov")
+    monkeypatch.setenv("LMS_MFA_KEYS", "Ws0B_xwZ1fTQ4yq8G7c2mYk9H3uJ5nLrP6vA0eDiKoE=")
 
     class WithExemptions(ProductionConfig):
         MFA_EXEMPT_EMAILS = frozenset({"admin@example.org"})

@@ -152,6 +152,7 @@ class _Production(ProductionConfig):
     SECRET_KEY = "7rD-kQ2vX9mLpZ4wB8sN1yT6cF3hJ0gA_eUoR5iV"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     LMS_BASE_URL = "https://training.example.gov"
+    MFA_SEALING_KEYS = ("Ws0B_xwZ1fTQ4yq8G7c2mYk9H3uJ5nLrP6vA0eDiKoE=",)
 
 
 def test_production_cookies(monkeypatch):

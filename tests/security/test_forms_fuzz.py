@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, update
 
 from lms import create_app
+from lms.auth import sealing
 from lms.auth.models import User
 from lms.auth.reset import RESET_LINK_LIFETIME, create_password_link
 from lms.certificates.models import Certificate
@@ -176,7 +177,8 @@ def _mfa(actor, on):
 
     def prepare(world):
         db.session.execute(update(User).where(User.id == world.users[actor]).values(
-            mfa_secret=MFA_SECRET, mfa_last_step=None, mfa_enabled_at=utcnow() if on else None))
+            mfa_secret_sealed=sealing.seal(MFA_SECRET), mfa_last_step=None,
+            mfa_enabled_at=utcnow() if on else None))
         return {}
 
     return prepare
