@@ -79,3 +79,11 @@ def revoked_status_indexes():
     revoked = db.session.scalars(select(Certificate.id).where(Certificate.revoked_at.is_not(None))).all()
     highest = db.session.scalar(select(func.max(Certificate.id))) or 0
     return revoked, highest
+
+
+def replacement_of(certificate):
+    """The valid certificate that now stands for a revoked one's enrollment (its reissue), if any."""
+    if not certificate.is_revoked:
+        return None
+    current = current_certificates_by_enrollment([certificate.enrollment_id]).get(certificate.enrollment_id)
+    return current if current is not None and not current.is_revoked else None

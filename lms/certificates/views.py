@@ -66,16 +66,7 @@ def certificate(code):
     if code != certificate.display_code:
         return redirect(url_for("certificates.certificate", code=certificate.display_code), 301)
     return render_template("certificates/certificate.html", certificate=certificate, verify_url=verify_url(certificate),
-                           replacement=_replacement_of(certificate), track_labels=TRACK_LABELS)
-
-
-def _replacement_of(certificate):
-    """The certificate that now stands for this one's enrollment, when this one was revoked and
-    another (a reissue) is valid."""
-    if not certificate.is_revoked:
-        return None
-    current = queries.current_certificates_by_enrollment([certificate.enrollment_id]).get(certificate.enrollment_id)
-    return current if current is not None and not current.is_revoked else None
+                           replacement=queries.replacement_of(certificate), track_labels=TRACK_LABELS)
 
 
 def _downloadable_certificate_or_error(code):
